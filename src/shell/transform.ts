@@ -1,0 +1,349 @@
+/**
+ * AST rewrites applied to the top-level script before just-bash runs it (through its public
+ * transform-plugin hook). They give us three things just-bash has no hook for:
+ *
+ * 1. **Streaming and interleaving.** Every simple command whose output would reach the exec's
+ *    stdout/stderr unchanged ("transparent": not inside `$(…)`, not a non-last pipeline stage, not
+ *    inside a compound command whose stdout/stderr is redirected, not a function body) gets
+ *    `>>SINK_OUT 2>>SINK_ERR` *prepended* to its redirections. The sinks are device paths of our fs
+ *    adapter, so the command's output reaches the caller the moment the command finishes, in
+ *    order, instead of when the whole script ends. Because the sink redirections come first, the
+ *    command's own redirections (`>&2`, `2>&1`, `> file`) still win, with bash's semantics.
+ *    Each top-level statement is also wrapped as `{ stmt; } >>SINK_OUT 2>>SINK_ERR` so that
+ *    anything not covered above (errors raised by the shell itself, output of function calls)
+ *    is flushed at the end of its statement.
+ * 2. **Executable dispatch.** A command named by a literal path (`./x.py`, `/opt/tool`) becomes
+ *    `__daylite_run <path> args…`, which looks at the file (shebang, `\0asm`, daylite stub).
+ * 3. **Session capture before `exit`.** A top-level `exit` (not in a subshell, function or pipeline)
+ *    becomes `{ <capture>; exit …; }` so a session keeps the state of a command that exits.
+ */
+import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode, WordNode } from 'just-bash'
+import { serialize } from 'just-bash'
+
+type Redirection = SimpleCommandNode['redirections'][number]
+
+/** The name of the dispatch command inserted for literal-path commands. */
+export const RUN_COMMAND = '__daylite_run'
+
+/** What {@link transformScript} does. */
+export interface TransformOptions {
+  /** Sink paths for streaming; streaming is off when absent. */
+  sinkOut?: string | undefined
+  sinkErr?: string | undefined
+  /** Whether a literal path names a command just-bash resolves itself (`/usr/bin/<registered>`). */
+  isDirectPath?: ((path: string) => boolean) | undefined
+  /** Statements inserted before the script. */
+  prologue?: StatementNode[] | undefined
+  /** Name of the command recording function definitions (`name base64(source)`); off when absent. */
+  functionMarker?: string | undefined
+  /** Builds the statements run before a top-level `exit` and at the end of the script. */
+  epilogue?: (() => StatementNode[]) | undefined
+}
+
+function word(value: string): WordNode {
+  return { type: 'Word', parts: [{ type: 'Literal', value }] }
+}
+
+function appendRedirect(fd: number | null, path: string): Redirection {
+  return { type: 'Redirection', fd, operator: '>>', target: word(path) }
+}
+
+function statementOf(command: CommandNode): StatementNode {
+  const pipeline: PipelineNode = { type: 'Pipeline', commands: [command], negated: false }
+  return { type: 'Statement', pipelines: [pipeline], operators: [], background: false }
+}
+
+/** The text of a word when it is entirely literal (no expansion), else `null`. */
+export function literalWord(w: WordNode | null): string | null {
+  if (!w) return null
+  let out = ''
+  for (const p of w.parts) {
+    if (p.type === 'Literal' || p.type === 'SingleQuoted' || p.type === 'Escaped') out += p.value
+    else if (p.type === 'DoubleQuoted') {
+      for (const q of p.parts) {
+        if (q.type === 'Literal' || q.type === 'Escaped') out += q.value
+        else return null
+      }
+    } else return null
+  }
+  return out
+}
+
+/** Which standard output streams are still transparent. */
+interface Flow {
+  out: boolean
+  err: boolean
+}
+
+/** The output fds (1, 2) a redirection list takes over. */
+function redirectedFds(redirs: readonly Redirection[]): { out: boolean; err: boolean } {
+  let out = false
+  let err = false
+  for (const r of redirs) {
+    switch (r.operator) {
+      case '>':
+      case '>>':
+      case '>|':
+      case '>&': {
+        const fd = r.fd ?? 1
+        if (fd === 1) out = true
+        if (fd === 2) err = true
+        if (r.operator === '>&' && r.fd === null && literalWord(r.target.type === 'Word' ? r.target : null) === null) {
+          err = true
+        }
+        break
+      }
+      case '&>':
+      case '&>>':
+        out = true
+        err = true
+        break
+      case '<>':
+        if (r.fd === 1) out = true
+        if (r.fd === 2) err = true
+        break
+      default:
+        break
+    }
+  }
+  return { out, err }
+}
+
+/** Simple commands that never get sink redirections. */
+const NO_SINK = new Set(['exec', 'exit', 'return', 'break', 'continue'])
+
+/** True if the script changes fd 1 or 2 for the rest of the shell (`exec >file`); streaming is then off. */
+function hasPersistentOutputRedirect(node: unknown): boolean {
+  let found = false
+  walk(node, (n) => {
+    if (n.type === 'SimpleCommand') {
+      const c = n as unknown as SimpleCommandNode
+      if (literalWord(c.name) === 'exec' && c.args.length === 0) {
+        const r = redirectedFds(c.redirections)
+        if (r.out || r.err) found = true
+      }
+    }
+  })
+  return found
+}
+
+function walk(node: unknown, visit: (n: { type: string }) => void): void {
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, visit)
+    return
+  }
+  if (typeof node !== 'object' || node === null) return
+  const rec = node as Record<string, unknown>
+  if (typeof rec.type === 'string') visit(rec as { type: string })
+  for (const key of Object.keys(rec)) {
+    const v = rec[key]
+    if (typeof v === 'object' && v !== null) walk(v, visit)
+  }
+}
+
+/** Rewrites literal-path command names to the dispatch command, everywhere in the tree. */
+function rewriteDispatch(node: unknown, isDirectPath: (path: string) => boolean): void {
+  walk(node, (n) => {
+    if (n.type !== 'SimpleCommand') return
+    const c = n as unknown as SimpleCommandNode
+    const name = literalWord(c.name)
+    if (name === null || !name.includes('/') || c.name === null) return
+    if (isDirectPath(name)) return
+    c.args = [c.name, ...c.args]
+    c.name = word(RUN_COMMAND)
+  })
+}
+
+class Streamer {
+  readonly #out: string
+  readonly #err: string
+  constructor(out: string, err: string) {
+    this.#out = out
+    this.#err = err
+  }
+
+  statements(list: StatementNode[], flow: Flow): void {
+    for (const s of list) this.statement(s, flow)
+  }
+
+  statement(s: StatementNode, flow: Flow): void {
+    for (const p of s.pipelines) this.pipeline(p, flow)
+  }
+
+  pipeline(p: PipelineNode, flow: Flow): void {
+    const n = p.commands.length
+    p.commands.forEach((c, i) => {
+      if (i === n - 1) this.command(c, flow)
+      else this.command(c, { out: false, err: flow.err && p.pipeStderr?.[i] !== true })
+    })
+  }
+
+  command(c: CommandNode, flow: Flow): void {
+    if (!flow.out && !flow.err) return
+    switch (c.type) {
+      case 'SimpleCommand': {
+        const name = literalWord(c.name)
+        if (c.name === null || (name !== null && NO_SINK.has(name))) return
+        const add: Redirection[] = []
+        if (flow.out) add.push(appendRedirect(null, this.#out))
+        if (flow.err) add.push(appendRedirect(2, this.#err))
+        c.redirections = [...add, ...c.redirections]
+        return
+      }
+      case 'FunctionDef':
+      case 'ArithmeticCommand':
+      case 'ConditionalCommand':
+        return
+      default:
+        break
+    }
+    const r = redirectedFds(c.redirections)
+    const inner: Flow = { out: flow.out && !r.out, err: flow.err && !r.err }
+    switch (c.type) {
+      case 'If':
+        for (const cl of c.clauses) {
+          this.statements(cl.condition, inner)
+          this.statements(cl.body, inner)
+        }
+        if (c.elseBody) this.statements(c.elseBody, inner)
+        return
+      case 'For':
+      case 'CStyleFor':
+        this.statements(c.body, inner)
+        return
+      case 'While':
+      case 'Until':
+        this.statements(c.condition, inner)
+        this.statements(c.body, inner)
+        return
+      case 'Case':
+        for (const item of c.items) this.statements(item.body, inner)
+        return
+      case 'Subshell':
+      case 'Group':
+        this.statements(c.body, inner)
+        return
+      default:
+        return
+    }
+  }
+
+  /** `{ stmt; } >>out 2>>err` so shell-raised output is flushed per top-level statement. */
+  wrap(s: StatementNode): StatementNode {
+    if (s.deferredError || s.background) return s
+    const group: CommandNode = {
+      type: 'Group',
+      body: [s],
+      redirections: [appendRedirect(null, this.#out), appendRedirect(2, this.#err)],
+    }
+    const w = statementOf(group)
+    if (s.sourceText !== undefined) {
+      w.sourceText = s.sourceText
+      s.sourceText = undefined
+    }
+    if (s.line !== undefined) w.line = s.line
+    return w
+  }
+}
+
+/** Replaces top-level `exit` commands with `{ <epilogue>; exit …; }`. */
+function rewriteExit(list: StatementNode[], epilogue: () => StatementNode[]): void {
+  for (const s of list) {
+    for (const p of s.pipelines) {
+      if (p.commands.length !== 1) continue
+      const c = p.commands[0]
+      if (!c) continue
+      if (c.type === 'SimpleCommand') {
+        if (literalWord(c.name) === 'exit') {
+          p.commands[0] = { type: 'Group', body: [...epilogue(), statementOf(c)], redirections: [] }
+        }
+        continue
+      }
+      switch (c.type) {
+        case 'If':
+          for (const cl of c.clauses) {
+            rewriteExit(cl.condition, epilogue)
+            rewriteExit(cl.body, epilogue)
+          }
+          if (c.elseBody) rewriteExit(c.elseBody, epilogue)
+          break
+        case 'For':
+        case 'CStyleFor':
+        case 'Group':
+          rewriteExit(c.body, epilogue)
+          break
+        case 'While':
+        case 'Until':
+          rewriteExit(c.condition, epilogue)
+          rewriteExit(c.body, epilogue)
+          break
+        case 'Case':
+          for (const item of c.items) rewriteExit(item.body, epilogue)
+          break
+        default:
+          break
+      }
+    }
+  }
+}
+
+/** Base64 of UTF-8 text (works in Node and browsers). */
+export function toBase64(text: string): string {
+  let bin = ''
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b)
+  return btoa(bin)
+}
+
+/** Inverse of {@link toBase64}. */
+export function fromBase64(b64: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))
+}
+
+/** Follows every function definition with `marker NAME BASE64(SOURCE)` (innermost first). */
+function recordFunctions(node: unknown, marker: string): void {
+  if (Array.isArray(node)) {
+    for (const x of node) recordFunctions(x, marker)
+    return
+  }
+  if (typeof node !== 'object' || node === null) return
+  const rec = node as Record<string, unknown>
+  for (const key of Object.keys(rec)) {
+    const v = rec[key]
+    if (typeof v === 'object' && v !== null) recordFunctions(v, marker)
+  }
+  if (rec.type !== 'Pipeline') return
+  const p = rec as unknown as PipelineNode
+  p.commands = p.commands.map((c) => {
+    if (c.type !== 'FunctionDef') return c
+    const text = serialize({ type: 'Script', statements: [statementOf(c)] })
+    const mark: SimpleCommandNode = {
+      type: 'SimpleCommand',
+      assignments: [],
+      name: word(marker),
+      args: [word(c.name), word(toBase64(text))],
+      redirections: [],
+    }
+    return { type: 'Group', body: [statementOf(c), statementOf(mark)], redirections: [] }
+  })
+}
+
+/** Applies the rewrites described in the module comment; mutates and returns `ast`. */
+export function transformScript(ast: ScriptNode, opts: TransformOptions): ScriptNode {
+  if (opts.isDirectPath) rewriteDispatch(ast, opts.isDirectPath)
+  if (opts.functionMarker) recordFunctions(ast, opts.functionMarker)
+  if (opts.epilogue) rewriteExit(ast.statements, opts.epilogue)
+  let statements = ast.statements
+  if (opts.sinkOut && opts.sinkErr && !hasPersistentOutputRedirect(ast)) {
+    const streamer = new Streamer(opts.sinkOut, opts.sinkErr)
+    streamer.statements(statements, { out: true, err: true })
+    statements = statements.map((s) => streamer.wrap(s))
+  }
+  ast.statements = [...(opts.prologue ?? []), ...statements, ...(opts.epilogue ? opts.epilogue() : [])]
+  return ast
+}
+
+/** Applies only the dispatch rewrite (nested execs: `bash -c`, `source`d text run by commands). */
+export function transformNested(ast: ScriptNode, isDirectPath: (path: string) => boolean): ScriptNode {
+  rewriteDispatch(ast, isDirectPath)
+  return ast
+}

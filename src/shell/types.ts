@@ -1,0 +1,123 @@
+/**
+ * Public types of the shell layer: what the kernel passes to {@link Shell} and gets back.
+ */
+import type { SyncVfs } from '../vfs/types.js'
+
+/** The sandbox user the shell runs as. */
+export interface ShellUser {
+  name: string
+  uid: number
+  gid: number
+  home: string
+}
+
+/** What a command returns. `stdout`/`stderr` are text (UTF-8). */
+export interface ShellCommandResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+/** Options of {@link ShellCommandContext.exec}. */
+export interface ShellSubExecOptions {
+  cwd?: string
+  env?: Record<string, string>
+  stdin?: string
+}
+
+/** What a command sees when it runs. */
+export interface ShellCommandContext {
+  /** The sandbox filesystem (never a global `fs`). */
+  vfs: SyncVfs
+  /** Absolute working directory. */
+  cwd: string
+  /** The exported environment of the command (what a child process would get). */
+  env: Record<string, string>
+  /** The whole standard input as UTF-8 text (pipelines are buffered). */
+  stdin: string
+  /** The whole standard input as bytes. */
+  stdinBytes: Uint8Array
+  /** The user the shell runs as. */
+  user: ShellUser
+  /** Aborted when the exec is cancelled or times out. */
+  signal: AbortSignal | undefined
+  /** Runs a bash script in a child shell (a new process: exported env only) and returns its output. */
+  exec(script: string, options?: ShellSubExecOptions): Promise<ShellCommandResult>
+}
+
+/**
+ * A command the kernel registers (python3, node, git, wasi-run…).
+ *
+ * @example
+ * ```ts
+ * shell.registerCommand('hello', { run: async (args) => ({ stdout: `hi ${args[0]}\n`, stderr: '', exitCode: 0 }) })
+ * ```
+ */
+export interface ShellCommand {
+  /** Runs the command; `args` excludes the command name. Throwing gives `name: message`, exit 1. */
+  run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult>
+}
+
+/** Result of {@link Shell.exec}. */
+export interface ShellResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** stdout and stderr interleaved in the order they were written (per command, see docs). */
+  output: string
+  /** The exec hit its time limit (`timeoutMs` or `limits.maxExecutionTimeMs`) or was aborted. */
+  timedOut: boolean
+  /** Output was cut at `limits.maxOutputBytes`; a marker line ends the kept output. */
+  truncated: boolean
+}
+
+/**
+ * The state of a long-lived session shell: cwd, variables (with export/readonly flags), arrays,
+ * functions, aliases, options, umask, traps and the last exit code. A plain, structured-cloneable
+ * object; {@link Shell.exec} updates it in place when passed as `session`.
+ */
+export interface ShellSessionState {
+  /** Format version. */
+  v: 1
+  cwd: string
+  /** Scalar shell variables, exported or not (aliases are `BASH_ALIAS_<name>` entries). */
+  vars: Record<string, string>
+  /** Names of exported variables. */
+  exported: string[]
+  /** Names of readonly variables. */
+  readonly: string[]
+  /** Indexed (`assoc: false`) and associative arrays, as `[key, value]` pairs. */
+  arrays: Record<string, { assoc: boolean; elements: [string, string][] }>
+  /** Function definitions (source text) by name. */
+  functions: Record<string, string>
+  /** `set -o` options that are on (errexit, pipefail, nounset…). */
+  options: string[]
+  /** `shopt` options that are on. */
+  shopt: string[]
+  /** File-creation mask. */
+  umask: number
+  /** Trap actions by signal name (EXIT runs when the session is closed). */
+  traps: Record<string, string>
+  /** Exit status of the last command (`$?`). */
+  lastExitCode: number
+}
+
+/** Options of {@link Shell.exec}. */
+export interface ShellExecOptions {
+  /** Working directory (default: the session's cwd, else the user's home). */
+  cwd?: string
+  /** Extra environment variables (exported) for this exec. */
+  env?: Record<string, string>
+  /** Wall-clock limit in milliseconds. */
+  timeoutMs?: number
+  /** Standard input of the script. */
+  stdin?: string
+  /** Cancels the exec (checked between statements; see docs). */
+  signal?: AbortSignal
+  /** Called with stdout text as it is written. */
+  onStdout?: (chunk: string) => void
+  /** Called with stderr text as it is written. */
+  onStderr?: (chunk: string) => void
+  /** Session state to start from and update in place. */
+  session?: ShellSessionState
+}
