@@ -1,0 +1,206 @@
+/**
+ * The kernel: everything a started sandbox runs, inside its worker. It owns the sandbox's VFS
+ * (the single source of truth for its files while attached), the shell and the sessions' shell
+ * state. The host (`SandboxHost`) drives it through these methods over `rpc.ts`.
+ */
+import { Layer, Vfs, createBaseLayer } from '../../vfs/index.js'
+import { Shell, builtinCommandNames, createSessionState, type ShellSessionState } from '../../shell/index.js'
+import { SandboxError, SandboxErrorCode } from '../errors.js'
+import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type OutputEvent, type UsageDto } from '../protocol.js'
+import { transfer } from '../rpc.js'
+import { FileService } from './files.js'
+import { resolveUserPath } from './paths.js'
+
+interface Attached {
+  init: AttachInit
+  vfs: Vfs
+  files: FileService
+  shell: Shell | undefined
+  sessions: Map<string, ShellSessionState>
+}
+
+/** Copies bytes into a buffer of their own, so the buffer can be transferred. */
+function owned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice()
+}
+
+/** The kernel service. One instance per worker; it serves one sandbox at a time. */
+export class Kernel {
+  #bases = new Map<string, Layer>()
+  #attached: Attached | undefined
+  #emit: (name: string, payload: unknown) => void
+  #running = new Set<AbortController>()
+
+  /** @param emit - sends an event to the host */
+  constructor(emit: (name: string, payload: unknown) => void) {
+    this.#emit = emit
+  }
+
+  #current(): Attached {
+    if (!this.#attached) throw new SandboxError(SandboxErrorCode.INVALID_STATE, 'kernel has no sandbox attached')
+    return this.#attached
+  }
+
+  /** True when this worker already holds base layer `id`. */
+  hasBase(id: string): boolean {
+    return this.#bases.has(id)
+  }
+
+  /** Takes on a sandbox: builds its VFS from the base layer and its writable image. */
+  attach(init: AttachInit): void {
+    if (this.#attached) throw new SandboxError(SandboxErrorCode.INVALID_STATE, `kernel already serves sandbox ${this.#attached.init.sandboxId}`)
+    let base = this.#bases.get(init.baseId)
+    if (!base && init.baseId === BUILTIN_BASE_ID) {
+      base = createBaseLayer({ commands: builtinCommandNames() })
+      this.#bases.set(init.baseId, base)
+    }
+    if (!base) {
+      if (!init.baseBytes) throw new SandboxError(SandboxErrorCode.INTERNAL, `base layer ${init.baseId} unknown to this kernel`)
+      base = Layer.deserialize(init.baseBytes)
+      this.#bases.set(init.baseId, base)
+    }
+    const options = { maxBytes: init.limits.diskBytes, maxInodes: init.limits.maxInodes, user: { uid: init.user.uid, gid: init.user.gid } }
+    const vfs = init.image ? Vfs.deserialize(init.image, base, options) : new Vfs(base, options)
+    const sessions = new Map<string, ShellSessionState>()
+    for (const [id, state] of Object.entries(init.sessions)) sessions.set(id, state as ShellSessionState)
+    this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions }
+  }
+
+  /** Lets the sandbox go: returns its writable image (transferred) and session states. */
+  detach(): DetachResult {
+    const a = this.#current()
+    this.#attached = undefined
+    const image = owned(a.vfs.serialize())
+    const sessions: Record<string, ShellSessionState> = {}
+    for (const [id, state] of a.sessions) sessions[id] = state
+    return transfer({ image, sessions }, [image.buffer as ArrayBuffer])
+  }
+
+  /** Drops the sandbox without serialising it (delete). */
+  discard(): void {
+    this.#attached = undefined
+  }
+
+  /** The writable image now, without detaching (for fork and checkpoints). */
+  checkpoint(): Uint8Array {
+    const image = owned(this.#current().vfs.serialize())
+    return transfer(image, [image.buffer as ArrayBuffer])
+  }
+
+  /** Disk usage against the quota. */
+  usage(): UsageDto {
+    return this.#current().vfs.usage()
+  }
+
+  /** Changes the quota of the attached sandbox (resize). */
+  setDiskLimits(maxBytes: number, maxInodes: number): void {
+    const a = this.#current()
+    a.vfs.setQuota({ maxBytes, maxInodes })
+    a.init.limits = { ...a.init.limits, diskBytes: maxBytes, maxInodes }
+  }
+
+  /** Replaces the sandbox environment (`updateEnv`). */
+  setEnv(env: Record<string, string>): void {
+    this.#current().init.env = { ...env }
+  }
+
+  /** Runs a file API request. Downloaded bytes are transferred. */
+  fs(req: FsRequest): FsReplies[keyof FsReplies] {
+    const a = this.#current()
+    const reply = a.files.handle(req)
+    if (req.op === 'download') {
+      const items = reply as FsReplies['download']
+      const buffers = items.flatMap((item) => ('data' in item ? [item.data.buffer as ArrayBuffer] : []))
+      return transfer(items, buffers)
+    }
+    return reply
+  }
+
+  #shell(a: Attached): Shell {
+    if (!a.shell) {
+      a.shell = new Shell({ vfs: a.vfs, user: a.init.user, env: a.init.env, limits: a.init.limits })
+    }
+    return a.shell
+  }
+
+  /** Aborts every running command (stop, delete); their promises resolve soon after. */
+  abortAll(): void {
+    for (const c of this.#running) c.abort()
+  }
+
+  /** Forgets a session's shell state. */
+  deleteSession(sessionId: string): void {
+    this.#current().sessions.delete(sessionId)
+  }
+
+  /** Runs a bash command (Daytona `executeCommand` / session commands). Never rejects for what the script does. */
+  async exec(req: ExecRequest): Promise<ExecReply> {
+    const a = this.#current()
+    const started = performance.now()
+    let session: ShellSessionState | undefined
+    if (req.sessionId !== undefined) {
+      session = a.sessions.get(req.sessionId)
+      if (!session) {
+        session = createSessionState(a.init.workDir, { ...a.init.env })
+        a.sessions.set(req.sessionId, session)
+      }
+    }
+    let cwd: string | undefined
+    if (req.cwd !== undefined && req.cwd !== '') {
+      cwd = resolveUserPath(a.init.workDir, req.cwd, 'cwd')
+      let isDir = false
+      try {
+        isDir = a.vfs.stat(cwd).kind === 'dir'
+      } catch {
+        isDir = false
+      }
+      if (!isDir) {
+        const message = `chdir ${cwd}: no such file or directory\n`
+        return { exitCode: -1, stdout: '', stderr: message, output: message, timedOut: false, truncated: false, durationMs: performance.now() - started }
+      }
+    } else if (!session) {
+      cwd = a.init.workDir
+    }
+    const emit = req.stream
+      ? (stream: 'stdout' | 'stderr') => (chunk: string) => this.#emit('output', { execId: req.execId, stream, chunk } satisfies OutputEvent)
+      : undefined
+    const controller = new AbortController()
+    this.#running.add(controller)
+    let result
+    try {
+      result = await this.#shell(a).exec(req.command, {
+        cwd,
+        env: session ? req.env : { ...a.init.env, ...(req.env ?? {}) },
+        timeoutMs: req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : undefined,
+        stdin: req.stdin,
+        session,
+        signal: controller.signal,
+        onStdout: emit?.('stdout'),
+        onStderr: emit?.('stderr'),
+      })
+    } finally {
+      this.#running.delete(controller)
+    }
+    return {
+      exitCode: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      output: result.output,
+      timedOut: result.timedOut,
+      truncated: result.truncated,
+      durationMs: performance.now() - started,
+    }
+  }
+
+  /** Makes the worker die with an uncaught error (tests of crash recovery). */
+  crash(): void {
+    setTimeout(() => {
+      throw new Error('simulated kernel crash')
+    }, 0)
+  }
+
+  /** A liveness probe. */
+  ping(): number {
+    return Date.now()
+  }
+}

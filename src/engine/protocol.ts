@@ -1,0 +1,148 @@
+/**
+ * The messages between the host (`SandboxHost`) and a kernel worker. The kernel's methods are
+ * the `KernelApi` below; `rpc.ts` carries them. Everything here is structured-cloneable.
+ */
+import type { SandboxLimits } from './limits.js'
+
+/** The Unix identity commands run as. */
+export interface SandboxUser {
+  name: string
+  uid: number
+  gid: number
+  home: string
+}
+
+/** Shell state of a session that persists across its commands (owned by `src/shell`, opaque here). */
+export type SessionShellState = unknown
+
+/** The base layer every kernel builds itself: daylite's Debian-like tree with the shell's commands. */
+export const BUILTIN_BASE_ID = 'builtin:debian'
+
+/** What a kernel needs to take on a sandbox. */
+export interface AttachInit {
+  sandboxId: string
+  /** Id of the read-only base layer. */
+  baseId: string
+  /** The base layer's bytes, sent when this worker has not seen `baseId` yet (not needed for {@link BUILTIN_BASE_ID}). */
+  baseBytes?: Uint8Array
+  /** The sandbox's writable layer (`null` for a new sandbox). */
+  image: Uint8Array | null
+  user: SandboxUser
+  /** The sandbox's environment (Daytona `envVars`). */
+  env: Record<string, string>
+  /** Default directory for relative paths and commands. */
+  workDir: string
+  limits: SandboxLimits
+  /** Session shell states carried over from a parked kernel. */
+  sessions: Record<string, SessionShellState>
+}
+
+/** What a kernel hands back when it lets a sandbox go. */
+export interface DetachResult {
+  image: Uint8Array
+  sessions: Record<string, SessionShellState>
+}
+
+/** One command to run. */
+export interface ExecRequest {
+  /** Host-chosen id; streamed output events carry it. */
+  execId: string
+  command: string
+  /** Absolute or relative to the work dir. */
+  cwd?: string
+  env?: Record<string, string>
+  /** 0 or absent: no deadline. */
+  timeoutMs?: number
+  /** Run in this session's persistent shell state. */
+  sessionId?: string
+  /** Emit `output` events while the command runs. */
+  stream?: boolean
+  stdin?: string
+}
+
+/** The outcome of an {@link ExecRequest}. */
+export interface ExecReply {
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** stdout and stderr interleaved in write order. */
+  output: string
+  timedOut: boolean
+  truncated: boolean
+  durationMs: number
+}
+
+/** A chunk of a running command's output. */
+export interface OutputEvent {
+  execId: string
+  stream: 'stdout' | 'stderr'
+  chunk: string
+}
+
+/** Daytona's `FileInfo`. */
+export interface FileInfoDto {
+  name: string
+  isDir: boolean
+  size: number
+  mode: string
+  permissions: string
+  owner: string
+  group: string
+  modTime: string
+  modifiedAt: string
+  path?: string
+}
+
+/** Daytona's `Match` (a content search hit). */
+export interface MatchDto {
+  file: string
+  line: number
+  content: string
+}
+
+/** Daytona's `ReplaceResult`. */
+export interface ReplaceResultDto {
+  file?: string
+  success?: boolean
+  error?: string
+}
+
+/** The result of one path in a bulk download. */
+export type DownloadItem = { path: string; data: Uint8Array } | { path: string; error: { code: string; message: string } }
+
+/** The file API, as one request type per call. Paths may be relative to the work dir. */
+export type FsRequest =
+  | { op: 'list'; path: string; depth?: number }
+  | { op: 'info'; path: string }
+  | { op: 'mkdir'; path: string; mode?: string }
+  | { op: 'delete'; path: string; recursive?: boolean }
+  | { op: 'move'; source: string; destination: string }
+  | { op: 'permissions'; path: string; mode?: string; owner?: string; group?: string }
+  | { op: 'search'; path: string; pattern: string }
+  | { op: 'find'; path: string; pattern: string }
+  | { op: 'replace'; files: string[]; pattern: string; newValue: string }
+  | { op: 'upload'; files: { path: string; data: Uint8Array }[] }
+  | { op: 'download'; paths: string[] }
+
+/** The answers to {@link FsRequest}s, by op. */
+export interface FsReplies {
+  list: FileInfoDto[]
+  info: FileInfoDto
+  mkdir: void
+  delete: void
+  move: void
+  permissions: void
+  search: { files: string[] }
+  find: MatchDto[]
+  replace: ReplaceResultDto[]
+  upload: void
+  download: DownloadItem[]
+}
+
+/** Disk usage of a sandbox. */
+export interface UsageDto {
+  bytes: number
+  inodes: number
+  maxBytes: number
+  maxInodes: number
+}

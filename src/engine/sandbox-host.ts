@@ -1,0 +1,795 @@
+/**
+ * The host side of one sandbox: its state machine, its data while no worker holds it (the
+ * writable image and session shell states), its sessions' command logs, its timers, and the
+ * lease of a kernel worker while it is active.
+ */
+import { SandboxError, SandboxErrorCode } from './errors.js'
+import type { KernelOwner, KernelPool, KernelWorker } from './kernel-pool.js'
+import type { SandboxLimits } from './limits.js'
+import type {
+  AttachInit,
+  ExecReply,
+  ExecRequest,
+  FsReplies,
+  FsRequest,
+  OutputEvent,
+  SandboxUser,
+  SessionShellState,
+  UsageDto,
+} from './protocol.js'
+
+/** Daytona's sandbox states that this engine uses. */
+export const SandboxState = {
+  STARTED: 'started',
+  STOPPED: 'stopped',
+  ARCHIVED: 'archived',
+  ERROR: 'error',
+  DESTROYED: 'destroyed',
+} as const
+/** One of {@link SandboxState}. */
+export type SandboxState = (typeof SandboxState)[keyof typeof SandboxState]
+
+/** Everything Daytona's Sandbox DTO says about a sandbox, as the engine keeps it. */
+export interface SandboxInfo {
+  id: string
+  name: string
+  user: string
+  snapshot?: string
+  env: Record<string, string>
+  labels: Record<string, string>
+  public: boolean
+  cpu: number
+  gpu: number
+  memory: number
+  disk: number
+  state: SandboxState
+  errorReason?: string
+  recoverable?: boolean
+  autoStopInterval: number
+  autoArchiveInterval: number
+  autoDeleteInterval: number
+  networkBlockAll: boolean
+  networkAllowList?: string
+  domainAllowList?: string
+  createdAt: string
+  updatedAt: string
+  lastActivityAt: string
+  buildInfo?: { dockerfileContent: string }
+}
+
+/** What the engine needs to set up a host. */
+export interface SandboxHostInit {
+  info: SandboxInfo
+  baseId: string
+  /** The base layer's bytes, for bases the kernel cannot build itself. */
+  baseBytes?: Uint8Array
+  userInfo: SandboxUser
+  workDir: string
+  limits: SandboxLimits
+  image: Uint8Array | null
+  pool: KernelPool
+  parkAfterMs: number
+  watchdogGraceMs: number
+  intervalUnitMs: number
+  /** Called when the sandbox is deleted (also by auto-delete). */
+  onDestroyed: (host: SandboxHost) => void
+}
+
+/** One command of a session and its logs. */
+export interface CommandRecord {
+  id: string
+  command: string
+  exitCode?: number
+  chunks: { stream: 'stdout' | 'stderr'; text: string }[]
+  bytes: number
+  listeners: Set<(chunk: { stream: 'stdout' | 'stderr'; text: string } | null) => void>
+  done: Promise<void>
+}
+
+interface SessionRecord {
+  id: string
+  commands: CommandRecord[]
+  /** Tail of the session's command queue: commands run one after another. */
+  tail: Promise<unknown>
+}
+
+/** The reply of a session command. */
+export interface SessionExecReply {
+  cmdId: string
+  exitCode?: number
+  output?: string
+  stdout?: string
+  stderr?: string
+}
+
+type TimerHandle = ReturnType<typeof setTimeout>
+
+function unrefTimer(t: TimerHandle): TimerHandle {
+  const maybe = t as unknown as { unref?: () => void }
+  if (typeof maybe.unref === 'function') maybe.unref()
+  return t
+}
+
+let execCounter = 0
+
+/** A Daytona-compatible id: a random UUID. */
+export function newId(): string {
+  return crypto.randomUUID()
+}
+
+/** The host side of one sandbox. */
+export class SandboxHost implements KernelOwner {
+  #info: SandboxInfo
+  #init: SandboxHostInit
+  #image: Uint8Array | null
+  #shellStates: Record<string, SessionShellState> = {}
+  #sessions = new Map<string, SessionRecord>()
+  #worker: KernelWorker | undefined
+  #attaching: Promise<KernelWorker> | undefined
+  #inflight = 0
+  #lastUsed = 0
+  #parkTimer: TimerHandle | undefined
+  #lifecycleTimer: TimerHandle | undefined
+  #outputSinks = new Map<string, (e: OutputEvent) => void>()
+  #lifecycle: Promise<unknown> = Promise.resolve()
+  /** Set when the watchdog or a crash threw away changes made since the last checkpoint. */
+  #lostChanges = false
+
+  constructor(init: SandboxHostInit) {
+    this.#init = init
+    this.#info = init.info
+    this.#image = init.image
+    this.#scheduleLifecycle()
+  }
+
+  /** The sandbox id. */
+  get id(): string {
+    return this.#info.id
+  }
+
+  /** The sandbox name. */
+  get name(): string {
+    return this.#info.name
+  }
+
+  /** The current state. */
+  get state(): SandboxState {
+    return this.#info.state
+  }
+
+  /** The work dir (relative paths resolve against it). */
+  get workDir(): string {
+    return this.#init.workDir
+  }
+
+  /** The user's home directory. */
+  get homeDir(): string {
+    return this.#init.userInfo.home
+  }
+
+  /** When the sandbox last used its worker. */
+  get lastUsed(): number {
+    return this.#lastUsed
+  }
+
+  /** True while a kernel worker holds the sandbox. */
+  get attached(): boolean {
+    return this.#worker !== undefined
+  }
+
+  /** A copy of the sandbox's data, in Daytona's DTO shape. */
+  info(): SandboxInfo {
+    return structuredClone(this.#info)
+  }
+
+  /** The current limits. */
+  limits(): SandboxLimits {
+    return { ...this.#init.limits }
+  }
+
+  #touch(): void {
+    const now = new Date().toISOString()
+    this.#info.lastActivityAt = now
+    this.#scheduleLifecycle()
+  }
+
+  #updated(): void {
+    this.#info.updatedAt = new Date().toISOString()
+  }
+
+  #assertAlive(): void {
+    if (this.#info.state === SandboxState.DESTROYED) {
+      throw new SandboxError(SandboxErrorCode.NOT_FOUND, `sandbox ${this.#info.id} was deleted`, { sandboxId: this.#info.id })
+    }
+  }
+
+  #assertStarted(): void {
+    this.#assertAlive()
+    if (this.#info.state !== SandboxState.STARTED) {
+      throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is not running (state: ${this.#info.state}); start it first`, {
+        sandboxId: this.#info.id,
+        state: this.#info.state,
+      })
+    }
+  }
+
+  // ── worker lease ────────────────────────────────────────────────────────────────────────
+
+  async #kernel(): Promise<KernelWorker> {
+    if (this.#worker && !this.#worker.dead) return this.#worker
+    if (!this.#attaching) {
+      this.#attaching = this.#attach().finally(() => {
+        this.#attaching = undefined
+      })
+    }
+    return this.#attaching
+  }
+
+  async #attach(): Promise<KernelWorker> {
+    const worker = await this.#init.pool.acquire(this)
+    const init: AttachInit = {
+      sandboxId: this.#info.id,
+      baseId: this.#init.baseId,
+      image: this.#image,
+      user: this.#init.userInfo,
+      env: { ...this.#info.env },
+      workDir: this.#init.workDir,
+      limits: this.#init.limits,
+      sessions: this.#shellStates,
+    }
+    if (!worker.bases.has(this.#init.baseId) && this.#init.baseBytes) init.baseBytes = this.#init.baseBytes
+    try {
+      // The image is copied, not transferred: it stays the sandbox's checkpoint until the next detach.
+      await worker.call('attach', [init])
+    } catch (error) {
+      this.#init.pool.release(worker)
+      throw error
+    }
+    worker.bases.add(this.#init.baseId)
+    if (this.#info.state !== SandboxState.STARTED) {
+      // Stopped or deleted while we were attaching.
+      await worker.call('discard', []).catch(() => {})
+      this.#init.pool.release(worker)
+      this.#assertStarted()
+    }
+    this.#worker = worker
+    return worker
+  }
+
+  /** Runs `fn` with the kernel, counting it as activity. */
+  async #use<T>(fn: (w: KernelWorker) => Promise<T>): Promise<T> {
+    this.#assertStarted()
+    this.#inflight++
+    this.#lastUsed = performance.now()
+    if (this.#parkTimer) {
+      clearTimeout(this.#parkTimer)
+      this.#parkTimer = undefined
+    }
+    try {
+      const worker = await this.#kernel()
+      return await fn(worker)
+    } finally {
+      this.#inflight--
+      this.#lastUsed = performance.now()
+      this.#touch()
+      if (this.#inflight === 0) this.#scheduleParking()
+    }
+  }
+
+  #scheduleParking(): void {
+    if (!this.#worker) return
+    if (this.#parkTimer) clearTimeout(this.#parkTimer)
+    this.#parkTimer = unrefTimer(setTimeout(() => void this.park().catch(() => {}), this.#init.parkAfterMs))
+  }
+
+  /** {@inheritDoc KernelOwner.canPark} */
+  canPark(): boolean {
+    return this.#worker !== undefined && this.#inflight === 0 && this.#attaching === undefined
+  }
+
+  /**
+   * Hands the worker back to the pool, keeping the sandbox's files and session shell states on
+   * the host as data. The next call re-attaches to any worker.
+   */
+  async park(): Promise<void> {
+    if (this.#parkTimer) {
+      clearTimeout(this.#parkTimer)
+      this.#parkTimer = undefined
+    }
+    const worker = this.#worker
+    if (!worker || !this.canPark()) return
+    this.#worker = undefined
+    try {
+      const result = await worker.call('detach', [])
+      this.#image = result.image
+      this.#shellStates = result.sessions
+      this.#init.pool.release(worker)
+    } catch {
+      void this.#init.pool.kill(worker)
+    }
+  }
+
+  /** Detaches for stop/delete, aborting what runs; kills the worker if it does not answer. */
+  async #release(keepData: boolean): Promise<void> {
+    if (this.#parkTimer) {
+      clearTimeout(this.#parkTimer)
+      this.#parkTimer = undefined
+    }
+    if (this.#attaching) await this.#attaching.catch(() => {})
+    const worker = this.#worker
+    if (!worker) return
+    this.#worker = undefined
+    if (!keepData && this.#inflight > 0) {
+      await this.#init.pool.kill(worker)
+      return
+    }
+    if (this.#inflight > 0) void worker.call('abortAll', []).catch(() => {})
+    const detach = keepData ? worker.call('detach', []) : worker.call('discard', []).then(() => null)
+    let timer: TimerHandle | undefined
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#init.watchdogGraceMs)
+    })
+    const outcome = await Promise.race([detach.catch(() => 'failed' as const), deadline])
+    clearTimeout(timer)
+    if (outcome === 'timeout' || outcome === 'failed') {
+      if (keepData) this.#lostChanges = true
+      await this.#init.pool.kill(worker)
+      return
+    }
+    if (outcome !== null) {
+      this.#image = outcome.image
+      this.#shellStates = outcome.sessions
+    }
+    if (this.#inflight > 0) await this.#init.pool.kill(worker)
+    else this.#init.pool.release(worker)
+  }
+
+  /** {@inheritDoc KernelOwner.onKernelEvent} */
+  onKernelEvent(name: string, payload: unknown): void {
+    if (name !== 'output') return
+    const event = payload as OutputEvent
+    this.#outputSinks.get(event.execId)?.(event)
+  }
+
+  /** {@inheritDoc KernelOwner.onKernelExit} */
+  onKernelExit(reason: string): void {
+    this.#worker = undefined
+    this.#lostChanges = true
+    if (this.#info.state === SandboxState.STARTED) {
+      this.#info.state = SandboxState.ERROR
+      this.#info.errorReason = `the sandbox kernel stopped unexpectedly (${reason}); recover() restores its files from the last checkpoint`
+      this.#info.recoverable = true
+      this.#updated()
+    }
+  }
+
+  /** True when a crash or a watchdog kill discarded changes made since the last checkpoint. */
+  get lostChanges(): boolean {
+    return this.#lostChanges
+  }
+
+  // ── commands ────────────────────────────────────────────────────────────────────────────
+
+  #checkCommand(command: unknown): string {
+    if (typeof command !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'command must be a string')
+    if (command.length > this.#init.limits.maxCommandBytes) {
+      throw new SandboxError(SandboxErrorCode.LIMIT_EXCEEDED, `command is longer than ${this.#init.limits.maxCommandBytes} bytes`, {
+        limit: this.#init.limits.maxCommandBytes,
+      })
+    }
+    return command
+  }
+
+  /**
+   * Runs a bash command in a fresh shell (Daytona `executeCommand`).
+   * @throws SandboxError TIMEOUT when `timeoutMs` passes (files written before stay)
+   */
+  async exec(
+    req: Omit<ExecRequest, 'execId' | 'stream' | 'sessionId'> & { onOutput?: (e: OutputEvent) => void },
+  ): Promise<ExecReply> {
+    this.#checkCommand(req.command)
+    const timeoutMs = req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : this.#init.limits.defaultCommandTimeoutMs
+    const execId = `x${++execCounter}`
+    const { onOutput, ...rest } = req
+    const reply = await this.#run({ ...rest, execId, timeoutMs, stream: onOutput !== undefined }, onOutput)
+    if (reply.timedOut) {
+      throw new SandboxError(SandboxErrorCode.TIMEOUT, `command timed out after ${timeoutMs / 1000} s`, { timeoutMs, output: reply.output })
+    }
+    return reply
+  }
+
+  async #run(req: ExecRequest, onOutput?: (e: OutputEvent) => void): Promise<ExecReply> {
+    return this.#use(async (worker) => {
+      if (onOutput) this.#outputSinks.set(req.execId, onOutput)
+      let watchdog: TimerHandle | undefined
+      try {
+        const call = worker.call('exec', [req])
+        if (!req.timeoutMs) return await call
+        const killed = new Promise<never>((_, reject) => {
+          watchdog = setTimeout(() => {
+            // The shell did not stop at its deadline (a busy JS loop): kill the worker. The sandbox
+            // keeps the files of its last checkpoint and re-attaches on the next call.
+            this.#lostChanges = true
+            if (this.#worker === worker) this.#worker = undefined
+            void this.#init.pool.kill(worker)
+            reject(new SandboxError(SandboxErrorCode.TIMEOUT, `command timed out after ${(req.timeoutMs ?? 0) / 1000} s and was killed`, { timeoutMs: req.timeoutMs }))
+          }, (req.timeoutMs ?? 0) + this.#init.watchdogGraceMs)
+        })
+        return await Promise.race([call, killed])
+      } finally {
+        if (watchdog) clearTimeout(watchdog)
+        this.#outputSinks.delete(req.execId)
+      }
+    })
+  }
+
+  // ── sessions ────────────────────────────────────────────────────────────────────────────
+
+  #session(sessionId: string): SessionRecord {
+    this.#assertAlive()
+    const s = this.#sessions.get(sessionId)
+    if (!s) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `session ${sessionId} not found`, { sessionId })
+    return s
+  }
+
+  /** Creates a session: a long-lived shell whose cwd, variables and functions persist. */
+  createSession(sessionId: string): void {
+    this.#assertStarted()
+    if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 256 || /[\0/]/.test(sessionId)) {
+      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'sessionId must be a non-empty string of at most 256 characters without "/" or NUL', { sessionId: String(sessionId) })
+    }
+    if (this.#sessions.has(sessionId)) throw new SandboxError(SandboxErrorCode.CONFLICT, `session ${sessionId} already exists`, { sessionId })
+    this.#sessions.set(sessionId, { id: sessionId, commands: [], tail: Promise.resolve() })
+    this.#touch()
+  }
+
+  /** A session with its commands. */
+  getSession(sessionId: string): { sessionId: string; commands: { id: string; command: string; exitCode?: number }[] } {
+    const s = this.#session(sessionId)
+    return { sessionId: s.id, commands: s.commands.map((c) => commandDto(c)) }
+  }
+
+  /** All sessions. */
+  listSessions(): { sessionId: string; commands: { id: string; command: string; exitCode?: number }[] }[] {
+    this.#assertAlive()
+    return [...this.#sessions.keys()].map((id) => this.getSession(id))
+  }
+
+  /** Deletes a session; its running command is aborted with the rest of the queue. */
+  async deleteSession(sessionId: string): Promise<void> {
+    this.#session(sessionId)
+    this.#sessions.delete(sessionId)
+    delete this.#shellStates[sessionId]
+    if (this.#worker) await this.#worker.call('deleteSession', [sessionId]).catch(() => {})
+  }
+
+  /** One command of a session. */
+  getSessionCommand(sessionId: string, commandId: string): { id: string; command: string; exitCode?: number } {
+    return commandDto(this.#command(sessionId, commandId))
+  }
+
+  #command(sessionId: string, commandId: string): CommandRecord {
+    const c = this.#session(sessionId).commands.find((x) => x.id === commandId)
+    if (!c) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `command ${commandId} not found in session ${sessionId}`, { sessionId, commandId })
+    return c
+  }
+
+  /**
+   * Runs a command in a session. Without `runAsync` it resolves with the output when the command
+   * ends; with it, it resolves at once with the command id while the command runs.
+   */
+  async sessionExec(sessionId: string, command: string, options: { runAsync?: boolean; timeoutMs?: number } = {}): Promise<SessionExecReply> {
+    const session = this.#session(sessionId)
+    this.#assertStarted()
+    this.#checkCommand(command)
+    const record: CommandRecord = { id: newId(), command, chunks: [], bytes: 0, listeners: new Set(), done: Promise.resolve() }
+    session.commands.push(record)
+    const execId = `s${++execCounter}`
+    const cap = this.#init.limits.maxOutputBytes
+    const push = (stream: 'stdout' | 'stderr', text: string): void => {
+      if (text === '' || record.bytes > cap) return
+      record.bytes += text.length
+      const chunk = { stream, text: record.bytes > cap ? `${text}\n[daylite: output truncated at ${cap} bytes]\n` : text }
+      record.chunks.push(chunk)
+      for (const l of record.listeners) l(chunk)
+    }
+    const run = session.tail.then(async () => {
+      if (!this.#sessions.has(sessionId)) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `session ${sessionId} was deleted`, { sessionId })
+      const reply = await this.#run(
+        { execId, command, sessionId, stream: true, timeoutMs: options.timeoutMs ?? this.#init.limits.defaultCommandTimeoutMs },
+        (e) => push(e.stream, e.chunk),
+      )
+      // Output that was not streamed (the shell reports the remainder at the end).
+      const streamed = record.chunks.map((c) => c.text).join('')
+      if (streamed.length === 0 && reply.output.length > 0) {
+        if (reply.stdout) push('stdout', reply.stdout)
+        if (reply.stderr) push('stderr', reply.stderr)
+      }
+      return reply
+    })
+    session.tail = run.catch(() => {})
+    record.done = run.then(
+      (reply) => {
+        record.exitCode = reply.exitCode
+      },
+      (error: unknown) => {
+        const e = error instanceof SandboxError ? error : new SandboxError(SandboxErrorCode.INTERNAL, String(error))
+        push('stderr', `${e.message}\n`)
+        record.exitCode = e.code === SandboxErrorCode.TIMEOUT ? 124 : 1
+      },
+    ).finally(() => {
+      for (const l of record.listeners) l(null)
+      record.listeners.clear()
+    })
+    if (options.runAsync) {
+      record.done.catch(() => {})
+      return { cmdId: record.id }
+    }
+    await record.done
+    const logs = commandLogs(record)
+    return { cmdId: record.id, exitCode: record.exitCode, ...logs }
+  }
+
+  /** The logs of a session command so far. */
+  getCommandLogs(sessionId: string, commandId: string): { output: string; stdout: string; stderr: string } {
+    return commandLogs(this.#command(sessionId, commandId))
+  }
+
+  /** Streams a session command's logs (what was written so far, then live) until it ends. */
+  async followCommandLogs(sessionId: string, commandId: string, onStdout: (chunk: string) => void, onStderr: (chunk: string) => void): Promise<void> {
+    const record = this.#command(sessionId, commandId)
+    const deliver = (c: { stream: 'stdout' | 'stderr'; text: string }): void => (c.stream === 'stdout' ? onStdout(c.text) : onStderr(c.text))
+    for (const c of record.chunks) deliver(c)
+    if (record.exitCode !== undefined) return
+    await new Promise<void>((resolve) => {
+      record.listeners.add((c) => (c === null ? resolve() : deliver(c)))
+    })
+  }
+
+  /** Waits for a session command to end. */
+  async waitForCommand(sessionId: string, commandId: string): Promise<number | undefined> {
+    const record = this.#command(sessionId, commandId)
+    await record.done
+    return record.exitCode
+  }
+
+  // ── files ───────────────────────────────────────────────────────────────────────────────
+
+  /** Runs a file API request in the kernel. */
+  async fs<R extends FsRequest>(req: R): Promise<FsReplies[R['op']]> {
+    if (req.op === 'upload') {
+      const buffers = req.files.map((f) => f.data.buffer as ArrayBuffer)
+      const unique = [...new Set(buffers)].filter((b) => b instanceof ArrayBuffer)
+      return this.#use((w) => w.call('fs', [req], unique)) as Promise<FsReplies[R['op']]>
+    }
+    return this.#use((w) => w.call('fs', [req])) as Promise<FsReplies[R['op']]>
+  }
+
+  /** Disk usage against the quota. */
+  async usage(): Promise<UsageDto> {
+    return this.#use((w) => w.call('usage', []))
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────────────────────
+
+  /** Serialises lifecycle transitions so that concurrent start/stop/delete calls apply in order. */
+  #transition<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#lifecycle.then(fn, fn)
+    this.#lifecycle = next.catch(() => {})
+    return next
+  }
+
+  /** Starts a stopped or archived sandbox (a no-op when started). */
+  start(): Promise<void> {
+    return this.#transition(async () => {
+      this.#assertAlive()
+      const state = this.#info.state
+      if (state === SandboxState.STARTED) return
+      if (state === SandboxState.ERROR) {
+        throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is in an error state; use recover()`, { state })
+      }
+      this.#info.state = SandboxState.STARTED
+      this.#updated()
+      this.#touch()
+    })
+  }
+
+  /** Stops the sandbox: running commands end, sessions are closed, files are kept. */
+  stop(): Promise<void> {
+    return this.#transition(async () => {
+      this.#assertAlive()
+      if (this.#info.state === SandboxState.STOPPED) return
+      if (this.#info.state !== SandboxState.STARTED && this.#info.state !== SandboxState.ERROR) {
+        throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is not in a stoppable state (${this.#info.state})`, { state: this.#info.state })
+      }
+      this.#info.state = SandboxState.STOPPED
+      await this.#release(true)
+      this.#sessions.clear()
+      this.#shellStates = {}
+      this.#updated()
+      this.#scheduleLifecycle()
+    })
+  }
+
+  /** Archives a stopped sandbox (its files are kept; start() brings it back). */
+  archive(): Promise<void> {
+    return this.#transition(async () => {
+      this.#assertAlive()
+      if (this.#info.state === SandboxState.ARCHIVED) return
+      if (this.#info.state !== SandboxState.STOPPED) {
+        throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} must be stopped to be archived (state: ${this.#info.state})`, { state: this.#info.state })
+      }
+      if (this.#info.autoDeleteInterval === 0) {
+        throw new SandboxError(SandboxErrorCode.INVALID_STATE, 'ephemeral sandboxes cannot be archived', { state: this.#info.state })
+      }
+      this.#info.state = SandboxState.ARCHIVED
+      this.#updated()
+      this.#scheduleLifecycle()
+    })
+  }
+
+  /** Brings a sandbox in the error state back, with the files of its last checkpoint. */
+  recover(): Promise<void> {
+    return this.#transition(async () => {
+      this.#assertAlive()
+      if (this.#info.state !== SandboxState.ERROR) {
+        throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is not in an error state (${this.#info.state})`, { state: this.#info.state })
+      }
+      await this.#release(true)
+      this.#sessions.clear()
+      this.#shellStates = {}
+      this.#info.state = SandboxState.STARTED
+      delete this.#info.errorReason
+      delete this.#info.recoverable
+      this.#updated()
+      this.#touch()
+    })
+  }
+
+  /** Deletes the sandbox and everything in it. */
+  delete(): Promise<void> {
+    return this.#transition(async () => {
+      if (this.#info.state === SandboxState.DESTROYED) return
+      this.#info.state = SandboxState.DESTROYED
+      this.#clearTimers()
+      await this.#release(false)
+      this.#image = null
+      this.#shellStates = {}
+      for (const s of this.#sessions.values()) for (const c of s.commands) for (const l of c.listeners) l(null)
+      this.#sessions.clear()
+      this.#updated()
+      this.#init.onDestroyed(this)
+    })
+  }
+
+  /** The writable image as of now (checkpointing the kernel when attached), for fork. */
+  async snapshotImage(): Promise<Uint8Array | null> {
+    this.#assertAlive()
+    if (this.#worker && this.#info.state === SandboxState.STARTED) return this.#use((w) => w.call('checkpoint', []))
+    return this.#image ? this.#image.slice() : null
+  }
+
+  /** Replaces the labels. */
+  setLabels(labels: Record<string, string>): Record<string, string> {
+    this.#assertAlive()
+    this.#info.labels = { ...labels }
+    this.#updated()
+    return { ...this.#info.labels }
+  }
+
+  /** Sets the auto-stop, auto-archive or auto-delete interval (minutes). */
+  setInterval(kind: 'autoStopInterval' | 'autoArchiveInterval' | 'autoDeleteInterval', minutes: number): void {
+    this.#assertAlive()
+    this.#info[kind] = minutes
+    this.#updated()
+    this.#scheduleLifecycle()
+  }
+
+  /** Updates the environment of future commands and sessions. */
+  async updateEnv(set: Record<string, string>, unset: string[]): Promise<void> {
+    this.#assertAlive()
+    const env = { ...this.#info.env, ...set }
+    for (const k of unset) delete env[k]
+    this.#info.env = env
+    this.#updated()
+    if (this.#worker) await this.#worker.call('setEnv', [env])
+  }
+
+  /** Changes the resources of the sandbox (cpu, memory, disk in Daytona units). */
+  async resize(resources: { cpu: number; memory: number; disk: number }, limits: SandboxLimits): Promise<void> {
+    this.#assertAlive()
+    if (resources.disk < this.#info.disk && this.#info.state === SandboxState.STARTED) {
+      // Daytona only grows disks; so do we, to keep the quota above what is stored.
+      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'disk size can only be increased', { disk: resources.disk, current: this.#info.disk })
+    }
+    this.#info.cpu = resources.cpu
+    this.#info.memory = resources.memory
+    this.#info.disk = resources.disk
+    this.#init.limits = limits
+    this.#updated()
+    if (this.#worker) await this.#worker.call('setDiskLimits', [limits.diskBytes, limits.maxInodes])
+  }
+
+  /** Records activity (Daytona `refreshActivity`). */
+  refreshActivity(): void {
+    this.#assertAlive()
+    this.#touch()
+  }
+
+  // ── timers ──────────────────────────────────────────────────────────────────────────────
+
+  #clearTimers(): void {
+    if (this.#lifecycleTimer) clearTimeout(this.#lifecycleTimer)
+    if (this.#parkTimer) clearTimeout(this.#parkTimer)
+    this.#lifecycleTimer = undefined
+    this.#parkTimer = undefined
+  }
+
+  /** Arms the one timer that drives auto-stop (when started) or auto-archive/auto-delete (when stopped). */
+  #scheduleLifecycle(): void {
+    if (this.#lifecycleTimer) clearTimeout(this.#lifecycleTimer)
+    this.#lifecycleTimer = undefined
+    const unit = this.#init.intervalUnitMs
+    const { state, autoStopInterval, autoArchiveInterval, autoDeleteInterval } = this.#info
+    let delay: number | undefined
+    let action: (() => Promise<void>) | undefined
+    if (state === SandboxState.STARTED && autoStopInterval > 0) {
+      delay = autoStopInterval * unit
+      action = async () => {
+        if (this.#inflight > 0) {
+          this.#scheduleLifecycle()
+          return
+        }
+        await this.stop()
+      }
+    } else if (state === SandboxState.STOPPED && autoDeleteInterval >= 0) {
+      delay = autoDeleteInterval * unit
+      action = () => this.delete()
+    } else if (state === SandboxState.STOPPED && autoDeleteInterval < 0) {
+      delay = (autoArchiveInterval === 0 ? 30 * 24 * 60 : autoArchiveInterval) * unit
+      action = () => this.archive()
+    } else if (state === SandboxState.ARCHIVED && autoDeleteInterval >= 0) {
+      delay = autoDeleteInterval * unit
+      action = () => this.delete()
+    }
+    if (delay === undefined || !action) return
+    const run = action
+    // setTimeout's maximum is 2^31-1 ms; longer intervals re-arm.
+    const capped = Math.min(delay, 2 ** 31 - 1)
+    this.#lifecycleTimer = unrefTimer(
+      setTimeout(() => {
+        if (capped < delay) this.#scheduleLifecycle()
+        else void run().catch(() => {})
+      }, capped),
+    )
+  }
+
+  /** Crashes the attached kernel worker and waits until the sandbox notices (tests of recovery). */
+  async simulateCrash(): Promise<void> {
+    const worker = await this.#kernel()
+    await worker.call('crash', [])
+    for (let i = 0; i < 200 && this.#info.state === SandboxState.STARTED; i++) await new Promise((r) => setTimeout(r, 10))
+  }
+
+  /** Stops timers and lets the worker go without saving (engine disposal). */
+  dispose(): void {
+    this.#clearTimers()
+    this.#worker = undefined
+  }
+}
+
+function commandDto(c: CommandRecord): { id: string; command: string; exitCode?: number } {
+  return c.exitCode === undefined ? { id: c.id, command: c.command } : { id: c.id, command: c.command, exitCode: c.exitCode }
+}
+
+function commandLogs(c: CommandRecord): { output: string; stdout: string; stderr: string } {
+  let output = ''
+  let stdout = ''
+  let stderr = ''
+  for (const chunk of c.chunks) {
+    output += chunk.text
+    if (chunk.stream === 'stdout') stdout += chunk.text
+    else stderr += chunk.text
+  }
+  return { output, stdout, stderr }
+}
