@@ -1,0 +1,76 @@
+/**
+ * daylite: Daytona's sandbox API, in-process on WebAssembly.
+ * @packageDocumentation
+ */
+export { Daytona } from './api/Daytona.js'
+export { Sandbox } from './api/Sandbox.js'
+export { Process } from './api/Process.js'
+export { FileSystem } from './api/FileSystem.js'
+export { Image, type PipInstallOptions } from './api/Image.js'
+export {
+  CodeLanguage,
+  CodeRunParams,
+  SandboxState,
+  SandboxListSortField,
+  SandboxListSortDirection,
+  type DaytonaConfig,
+  type Resources,
+  type VolumeMount,
+  type CreateSandboxBaseParams,
+  type CreateSandboxFromImageParams,
+  type CreateSandboxFromSnapshotParams,
+  type ForkSandboxParams,
+  type ListSandboxesQuery,
+  type ExecuteResponse,
+  type Session,
+  type Command,
+  type SessionExecuteRequest,
+  type SessionExecuteResponse,
+  type SessionCommandLogsResponse,
+  type FileInfo,
+  type Match,
+  type ReplaceResult,
+  type SearchFilesResponse,
+  type FilePermissionsParams,
+  type FileUpload,
+  type FileDownloadRequest,
+  type FileDownloadResponse,
+  type FileDownloadErrorDetails,
+  type DownloadProgress,
+  type UploadProgress,
+  type DownloadStreamOptions,
+  type UploadStreamOptions,
+  type UploadSource,
+} from './api/types.js'
+export {
+  DaytonaError,
+  DaytonaBadRequestError,
+  DaytonaAuthenticationError,
+  DaytonaForbiddenError,
+  DaytonaNotFoundError,
+  DaytonaTimeoutError,
+  DaytonaConflictError,
+  DaytonaGoneError,
+  DaytonaUnprocessableEntityError,
+  DaytonaRateLimitError,
+  DaytonaInternalServerError,
+  DaytonaBadGatewayError,
+  DaytonaServiceUnavailableError,
+  DaytonaValidationError,
+  DaytonaAuthorizationError,
+  DaytonaInvalidArgumentError,
+  DaytonaConnectionError,
+  DaytonaConnectionTimeoutError,
+  DaytonaFileNotFoundError,
+  DaytonaFileAccessDeniedError,
+  DaytonaInvalidFilePathError,
+  DaytonaFileReadFailedError,
+  DaytonaProcessExecutionTimeoutError,
+  DaytonaProcessNotFoundError,
+  DaytonaSessionEndedError,
+  DaytonaCommandAlreadyCompletedError,
+  SOURCE_API,
+  SOURCE_DAEMON,
+  SOURCE_PROXY,
+} from './api/errors.js'
+export { type SandboxLimits, type EngineLimits, DEFAULT_SANDBOX_LIMITS, DEFAULT_ENGINE_LIMITS } from './engine/limits.js'
