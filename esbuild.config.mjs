@@ -6,6 +6,7 @@
 //   cli            dist/cli.js              the `daylite` command
 // Type declarations come from `tsc -p tsconfig.build.json` (npm run build).
 import * as esbuild from 'esbuild'
+import { isBuiltin } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const common = {
@@ -19,7 +20,12 @@ const common = {
 
 // Browser builds: just-bash's own browser entry lacks the parser API our shell uses, so we bundle its
 // main entry and stub the Node built-ins it references on paths a browser never reaches (python, sqlite,
-// the host filesystem). A stub is a CommonJS proxy: importing any name works, calling it throws clearly.
+// the host filesystem). A stub is an ES module whose default export and named exports (the real
+// built-in's export names, read from Node at build time) are proxies: reading any property works,
+// calling or constructing one throws clearly. Every just-bash chunk starts with
+// `const require = createRequire(import.meta.url)`, so `createRequire` returns a `require` proxy
+// instead of throwing; calling that `require` throws. Non-built-in optional packages (zstd, lzma)
+// are only reached through `import()`: their stub throws when loaded, which rejects that import.
 const browserStubs = {
   name: 'browser-stubs',
   setup(build) {
@@ -27,32 +33,58 @@ const browserStubs = {
     const builtins = 'zlib|fs|fs/promises|path|os|crypto|child_process|url|worker_threads|stream|stream/promises|buffer|util|events|dns|module|net|tls|http|https|vm|perf_hooks|readline|assert|process|async_hooks|string_decoder'
     const stubbed = new RegExp(`^(node:.*|(${builtins})|@mongodb-js/zstd|node-liblzma)$`)
     build.onResolve({ filter: stubbed }, (args) => ({ path: args.path, namespace: 'node-stub' }))
-    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
-      contents: `const name = ${JSON.stringify(args.path)}
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (args) => {
+      const name = JSON.stringify(args.path)
+      if (!isBuiltin(args.path)) {
+        return { contents: `throw new Error(${name} + ' is not available in the browser build of daylite')`, loader: 'js' }
+      }
+      const real = await import(args.path.startsWith('node:') ? args.path : `node:${args.path}`)
+      const names = Object.keys(real).filter((n) => n !== 'default')
+      return {
+        contents: `const name = ${name}
+function unavailable(path) { return new Error(path + ' is not available in the browser build of daylite') }
 function stub(path) {
   return new Proxy(function () {}, {
-    get(_, key) { return key === '__esModule' ? false : key === Symbol.toPrimitive ? () => 0 : stub(path + '.' + String(key)) },
-    apply() { throw new Error(path + ' is not available in the browser build of daylite') },
-    construct() { throw new Error(path + ' is not available in the browser build of daylite') },
+    get(_, key) { return key === '__esModule' ? false : key === Symbol.toPrimitive ? () => 0 : key === 'then' ? undefined : stub(path + '.' + String(key)) },
+    apply(_, __, args) {
+      if (path.endsWith('.createRequire')) return stub('require')
+      if (path === 'require') throw unavailable('require(' + JSON.stringify(String(args[0])) + ')')
+      throw unavailable(path)
+    },
+    construct() { throw unavailable(path) },
   })
 }
-module.exports = stub(name)`,
-      loader: 'js',
-    }))
+const mod = stub(name)
+export default mod
+${names.map((n, i) => `const n${i} = mod[${JSON.stringify(n)}]\nexport { n${i} as ${JSON.stringify(n)} }`).join('\n')}
+`,
+        loader: 'js',
+      }
+    })
   },
 }
+
+// Browser builds are minified with `keepNames`: Daytona's error classes report their class name as
+// `error.name` (`new.target.name`), so a browser must see `DaytonaNotFoundError`, not `T`.
+//
+// just-bash's own browser build defines `__BROWSER__`: its Node-only paths (the defense-in-depth box
+// built on node:async_hooks, tar/yq/xan/sqlite3/python commands, DNS pinning) are then skipped
+// instead of touching a stub at load time.
+const browserDefine = { __BROWSER__: 'true' }
 
 const nodeBanner = { js: "import { createRequire as __daylite_createRequire } from 'node:module'; const require = __daylite_createRequire(import.meta.url);" }
 
 export const targets = {
   library: { ...common, platform: 'node', entryPoints: { index: 'src/index.ts' }, outdir: 'dist', external: ['just-bash'], banner: nodeBanner },
   'kernel-node': { ...common, platform: 'node', entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' }, outdir: 'dist', external: ['just-bash'], banner: nodeBanner },
-  browser: { ...common, minify: true, platform: 'browser', conditions: ['browser'], entryPoints: { index: 'src/index.ts' }, outdir: 'dist/browser', plugins: [browserStubs] },
+  browser: { ...common, minify: true, keepNames: true, platform: 'browser', conditions: ['browser'], define: browserDefine, entryPoints: { index: 'src/index.ts' }, outdir: 'dist/browser', plugins: [browserStubs] },
   'kernel-browser': {
     ...common,
     minify: true,
+    keepNames: true,
     platform: 'browser',
     conditions: ['browser'],
+    define: browserDefine,
     entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' },
     outdir: 'dist/browser',
     plugins: [browserStubs],

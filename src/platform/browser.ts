@@ -1,23 +1,46 @@
 /**
- * The browser platform: kernel workers are module Web Workers. SharedArrayBuffer needs a
- * cross-origin-isolated page (COOP/COEP headers).
+ * The browser platform: kernel workers are module Web Workers, loaded from `kernel-worker.js` next
+ * to the library (or `workerUrl`). The kernel does not use SharedArrayBuffer yet, so it also runs
+ * on a page that is not cross-origin isolated; the process workers to come will need COOP/COEP.
  */
 import type { Endpoint, Platform, WorkerHandle, WorkerSource } from './types.js'
+
+/** Why a kernel worker died, from its `error` event. */
+function describeWorkerError(ev: Event, url: string): string {
+  if (typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message) {
+    const where = ev.filename ? ` (${ev.filename}:${ev.lineno}:${ev.colno})` : ''
+    return `kernel worker error: ${ev.message}${where}`
+  }
+  // A script that cannot be fetched or evaluated as a module gets a plain Event, without a message.
+  return (
+    `kernel worker could not be loaded from ${url}: it must be served next to daylite's index.js ` +
+    '(or passed as `workerUrl`) with a JavaScript content type, and be allowed by the page\'s CSP and COEP'
+  )
+}
 
 class BrowserWorkerHandle implements WorkerHandle {
   #worker: Worker
   #exitListener: ((reason: string) => void) | undefined
   #terminated = false
 
-  constructor(url: string | URL) {
-    this.#worker = new Worker(url, { type: 'module', name: 'daylite-kernel' })
-    this.#worker.addEventListener('error', (ev) => this.#exit(`kernel worker error: ${ev.message}`))
-    this.#worker.addEventListener('messageerror', () => this.#exit('kernel worker message error'))
+  constructor(source: string | URL) {
+    const url = String(source)
+    try {
+      this.#worker = new Worker(source, { type: 'module', name: 'daylite-kernel' })
+    } catch (err) {
+      const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      throw new Error(`cannot start the kernel worker from ${url}: ${detail}`, { cause: err })
+    }
+    this.#worker.addEventListener('error', (ev) => this.#exit(describeWorkerError(ev, url)))
+    this.#worker.addEventListener('messageerror', () => this.#exit('kernel worker message error: a message could not be deserialised'))
   }
 
   #exit(reason: string): void {
     if (this.#terminated) return
     this.#terminated = true
+    // Unlike a Node worker, a Web Worker lives on after an uncaught error: stop it, so that a dead
+    // kernel holds no thread and nothing it might still post reaches the host.
+    this.#worker.terminate()
     this.#exitListener?.(reason)
   }
 
