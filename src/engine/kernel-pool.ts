@@ -107,6 +107,9 @@ export class KernelPool {
   #waiters: { resolve: (w: KernelWorker) => void; reject: (e: SandboxError) => void }[] = []
   #disposed = false
   #spawns = new Set<Promise<KernelWorker>>()
+  /** Spawns started by `warm()` whose worker will go to the idle list (or to a waiter). */
+  #warming = 0
+  #lastSpawnError: SandboxError | undefined
 
   constructor(platform: Platform, limits: EngineLimits, source?: WorkerSource) {
     this.#platform = platform
@@ -125,10 +128,21 @@ export class KernelPool {
 
   /** Spawns workers until `warmKernelWorkers` are idle (bounded by `maxKernelWorkers`). */
   warm(): void {
-    while (!this.#disposed && this.#idle.length + this.#spawning < this.#limits.warmKernelWorkers && this.#alive() < this.#limits.maxKernelWorkers) {
-      void this.#spawn().then(
-        (w) => this.#giveBack(w),
-        () => {},
+    let wanted = this.#limits.warmKernelWorkers - this.#idle.length - this.#warming
+    while (!this.#disposed && wanted > 0 && this.#alive() < this.#limits.maxKernelWorkers) {
+      wanted--
+      this.#warming++
+      this.#spawn().then(
+        (w) => {
+          this.#warming--
+          this.#giveBack(w)
+        },
+        (error: unknown) => {
+          // Do not retry at once: a worker that cannot start would spin. The next acquire retries.
+          this.#warming--
+          this.#lastSpawnError = error instanceof SandboxError ? error : new SandboxError(SandboxErrorCode.WORKER_CRASHED, String(error))
+          if (this.#warming === 0) for (const w of this.#waiters.splice(0)) w.reject(this.#lastSpawnError)
+        },
       )
     }
   }
@@ -191,6 +205,8 @@ export class KernelPool {
   async #take(): Promise<KernelWorker> {
     const idle = this.#idle.pop()
     if (idle) return idle
+    // A warm-up spawn is on its way: wait for it rather than starting a second one that competes for the CPU.
+    if (this.#warming > this.#waiters.length) return new Promise<KernelWorker>((resolve, reject) => this.#waiters.push({ resolve, reject }))
     if (this.#alive() < this.#limits.maxKernelWorkers) return this.#spawn()
     const victim = this.#lruParkable()
     const waiting = new Promise<KernelWorker>((resolve, reject) => this.#waiters.push({ resolve, reject }))
@@ -205,6 +221,11 @@ export class KernelPool {
       if (o && o.canPark() && (!best || o.lastUsed < best.lastUsed)) best = o
     }
     return best
+  }
+
+  /** True when a sandbox is waiting for a worker (an idle holder should park at once). */
+  get contended(): boolean {
+    return this.#waiters.length > 0
   }
 
   /** Takes a worker back from its owner (after detach). */

@@ -272,7 +272,10 @@ export class SandboxHost implements KernelOwner {
       this.#inflight--
       this.#lastUsed = performance.now()
       this.#touch()
-      if (this.#inflight === 0) this.#scheduleParking()
+      if (this.#inflight === 0) {
+        if (this.#init.pool.contended) void this.park().catch(() => {})
+        else this.#scheduleParking()
+      }
     }
   }
 

@@ -29,9 +29,9 @@ class NodeWorkerHandle implements WorkerHandle {
   #terminated = false
 
   constructor(path: string) {
-    // Flags of the host process that make no sense for a worker script (`node --input-type=module -e …`).
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--eval') && a !== '-e' && a !== '-p')
-    this.#worker = new Worker(path, { stdout: false, stderr: false, execArgv })
+    // No inherited flags: the worker is a self-contained bundle, and some host flags are refused in
+    // workers (`--expose-gc`) or break them (`--input-type=module -e …`). V8 flags are process-wide anyway.
+    this.#worker = new Worker(path, { stdout: false, stderr: false, execArgv: [] })
     this.#worker.on('error', (err) => this.#exit(`kernel worker error: ${err.message}`))
     this.#worker.on('exit', (code) => this.#exit(`kernel worker exited with code ${code}`))
   }
