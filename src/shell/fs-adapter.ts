@@ -249,8 +249,11 @@ export class VfsFileSystem implements IFileSystem {
   /** The command name if `path` is a virtual `/usr/bin/<name>` (or `/bin/<name>`) stub. */
   #virtualStub(path: string): string | undefined {
     if (!this.#opts.isCommand || !(path.startsWith('/usr/bin/') || path.startsWith('/bin/'))) return undefined
-    const m = /^\/(?:usr\/)?bin\/([^/]+)$/.exec(normalizePath(path))
-    const name = m?.[1]
+    const slash = path.lastIndexOf('/')
+    const base = path.slice(slash + 1)
+    // `/usr/bin/NAME` or `/bin/NAME` as is (the common case) needs no normalising.
+    const simple = (slash === 8 || slash === 4) && base !== '' && base !== '.' && base !== '..'
+    const name = simple ? base : /^\/(?:usr\/)?bin\/([^/]+)$/.exec(normalizePath(path))?.[1]
     if (name === undefined || !this.#opts.isCommand(name) || this.#vfs.exists(path)) return undefined
     return name
   }
@@ -285,14 +288,14 @@ export class VfsFileSystem implements IFileSystem {
     const dev = this.#device(path)
     if (dev) return this.#readDevice(dev)
     if (this.#sink(path)) return new Uint8Array(0)
-    const stub = this.#virtualStub(path)
-    if (stub !== undefined) return enc.encode(stubText(stub))
     try {
       const st = this.#vfs.stat(path)
       if (st.kind === 'dir') throw new ShellFsError('EISDIR', 'read', path)
       return this.#vfs.readFile(path)
     } catch (e) {
       if (e instanceof ShellFsError) throw e
+      const stub = this.#virtualStub(path)
+      if (stub !== undefined) return enc.encode(stubText(stub))
       return rethrow(e, 'open', path)
     }
   }

@@ -151,7 +151,7 @@ export class StateCapture {
   readonly defined = new Map<string, string>()
 
   /** Called by the capture command: snapshot of the live shell. */
-  begin(rc: number, env: Map<string, string>, exported: Record<string, string> | undefined, cwd: string): void {
+  begin(rc: number, env: Iterable<[string, string]>, exported: Record<string, string> | undefined, cwd: string): void {
     this.captured = true
     this.rc = rc
     this.vars = persistentVars(env)

@@ -2,16 +2,18 @@
  * The bash layer of the kernel: just-bash 3.4.2 over the sandbox's {@link SyncVfs}, with daylite's
  * streaming, sessions, executable dispatch and the commands just-bash lacks.
  *
- * Each `exec` builds a fresh just-bash `Bash` (≈0.3 ms) around a per-exec fs adapter, so
- * concurrent execs never share interpreter state, sinks or transform state.
+ * Each `exec` borrows a just-bash `Bash` from a small pool (see `interpreter.ts`): a `Bash` serves
+ * one exec at a time, with a fresh interpreter state, so concurrent execs never share interpreter
+ * state, output, sinks or transform state; building one per exec cost more than running `echo hi`.
  */
 import { Bash, getCommandNames, latin1FromBytes, parse } from 'just-bash'
-import type { Command, CustomCommand, ExecResult, ResolvedCommandContext, StatementNode } from 'just-bash'
+import type { Command, CustomCommand, ExecResult, ResolvedCommandContext, ScriptNode, StatementNode } from 'just-bash'
 import type { SyncVfs } from '../vfs/types.js'
 import { BUILTIN_COMMANDS } from './commands/index.js'
 import type { BuiltinCommand, BuiltinContext, ExecRunHandle } from './commands/context.js'
 import { dispatchExecutable } from './dispatch.js'
 import { latin1ToBytes, normalizePath, SinkRegistry, VfsFileSystem } from './fs-adapter.js'
+import { cloneStatements, freshState, limitsOf, snapshotState, type StateTemplate } from './interpreter.js'
 import { resolveShellLimits, toJustBashLimits, type ShellLimits } from './limits.js'
 import { OutputCollector } from './output.js'
 import {
@@ -19,9 +21,8 @@ import {
   epilogueText,
   restoreSession,
   StateCapture,
-  stateOf,
 } from './session.js'
-import { fromBase64, RUN_COMMAND, transformNested, transformScript } from './transform.js'
+import { fromBase64, isSingleCommand, RUN_COMMAND, transformNested, transformScript } from './transform.js'
 import type {
   ShellCommand,
   ShellExecOptions,
@@ -52,6 +53,12 @@ const FNDEF_CMD = '__daylite_fndef'
 const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD])
 
 const JUST_BASH_COMMANDS: ReadonlySet<string> = new Set(getCommandNames())
+
+/** Idle interpreters a shell keeps for reuse (more are built while more execs run at once). */
+const MAX_IDLE_INTERPRETERS = 4
+
+/** A signal that never aborts (for sleeps outside any exec). */
+const NEVER = new AbortController().signal
 
 const dec = new TextDecoder()
 
@@ -97,6 +104,33 @@ interface Run {
   topLevelSeen: boolean
 }
 
+/** What the interpreter in a {@link Slot} is running now. */
+interface Current {
+  run: Run
+  /** The top-level script text. */
+  script: string
+  stdin: string
+  signal: AbortSignal
+}
+
+/**
+ * One reusable just-bash interpreter with its fs adapter, commands, sink paths and transform
+ * plugin, all reading the exec it serves from `current` (set for exactly one exec at a time).
+ */
+interface Slot {
+  readonly bash: Bash
+  /** Pristine interpreter state each exec starts from. */
+  readonly template: StateTemplate
+  /** just-bash's live limits object (the deadline is set per exec). */
+  readonly limits: { maxExecutionTimeMs: number }
+  /** The shell's command generation it was built with (`registerCommand` bumps it). */
+  readonly generation: number
+  readonly sinks: { out: string; err: string; fns: string; vars: string; opts: string; close: () => void }
+  /** The session capture epilogue, parsed once (cloned for each use). */
+  epilogue: StatementNode[] | undefined
+  current: Current | undefined
+}
+
 /**
  * A bash shell over a sandbox's files.
  *
@@ -116,6 +150,11 @@ export class Shell {
   readonly #commands = new Map<string, ShellCommand>()
   readonly #sinks = new SinkRegistry()
   readonly #hostname: string
+  /** Idle interpreters, most recently used last. */
+  readonly #idle: Slot[] = []
+  /** Bumped by `registerCommand`: interpreters built before it are not reused. */
+  #generation = 0
+  readonly #isDirectPathFn = (path: string): boolean => this.#isDirectPath(path)
 
   /** @param options - filesystem, user, environment, limits and initial commands */
   constructor(options: ShellOptions) {
@@ -149,6 +188,8 @@ export class Shell {
   registerCommand(name: string, cmd: ShellCommand): void {
     if (!/^[A-Za-z0-9_.+-][A-Za-z0-9_.+:-]*$/.test(name) || INTERNAL.has(name)) throw new TypeError(`invalid command name: ${name}`)
     this.#commands.set(name, cmd)
+    this.#generation++
+    for (const slot of this.#idle.splice(0)) slot.sinks.close()
   }
 
   /** Creates the state of a new session shell starting in `cwd` (default: the user's home). */
@@ -223,88 +264,147 @@ export class Shell {
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     const signal = controller.signal
 
-    const sinkOut = this.#sinks.open('out', (d) => run.out.writeBytes('stdout', d))
-    const sinkErr = this.#sinks.open('err', (d) => run.out.writeBytes('stderr', d))
-    const capture = run.capture
-    const stateSinks = capture
-      ? {
-          fns: this.#sinks.open('fns', (d) => void (capture.fnNames += dec.decode(d))),
-          vars: this.#sinks.open('vars', (d) => void (capture.declares += dec.decode(d))),
-          opts: this.#sinks.open('opts', (d) => void (capture.setOptions += dec.decode(d))),
-        }
-      : undefined
-
     const cwd = normalizePath(opts.cwd ?? session?.cwd ?? this.#user.home)
-    const fs = new VfsFileSystem(this.#vfs, this.#sinks, {
-      stdin: opts.stdin ?? '',
-      onStdout: (d) => run.out.writeBytes('stdout', d),
-      onStderr: (d) => run.out.writeBytes('stderr', d),
-      umask: () => run.handle.umask,
-      isCommand: (name) => this.#knows(name) || INTERNAL.has(name),
-    })
-    const env: Record<string, string> = { ...this.#env, ...(session?.vars ?? {}), ...(opts.env ?? {}), PWD: cwd }
-    const bash = new Bash({
-      fs,
-      cwd,
-      env,
-      executionLimits: toJustBashLimits(this.#limits, timeoutMs),
-      defenseInDepth: false,
-      customCommands: this.#customCommands(run),
-      sleep: (ms) => sleepFor(ms, signal),
-      processInfo: { uid: this.#user.uid, gid: this.#user.gid, pid: 1, ppid: 0 },
-    })
-    const jbState = stateOf(bash)
+    const slot = this.#acquire()
+    slot.current = { run, script, stdin: opts.stdin ?? '', signal }
+    slot.limits.maxExecutionTimeMs = timeoutMs
+    const extra = opts.env ? [session?.vars ?? {}, opts.env] : session ? [session.vars] : []
+    const jbState = freshState(slot.bash, slot.template, cwd, 'OLDPWD' in this.#env, extra, session !== undefined)
     if (session) {
       const fresh = Object.keys(this.#env).filter((k) => !(k in session.vars))
       restoreSession(jbState, session, [...fresh, ...Object.keys(opts.env ?? {})])
     }
 
-    const epilogue = capture && stateSinks
-      ? parse(epilogueText({ state: STATE_CMD, status: STATUS_CMD }, { fns: stateSinks.fns.path, vars: stateSinks.vars.path, opts: stateSinks.opts.path })).statements
-      : undefined
-    const isDirectPath = (p: string): boolean => this.#isDirectPath(p)
-    bash.registerTransformPlugin({
-      name: 'daylite',
-      transform: ({ ast, metadata }) => {
-        if (run.topLevelSeen) return { ast: transformNested(ast, isDirectPath), metadata }
-        run.topLevelSeen = true
-        return {
-          ast: transformScript(ast, {
-            sinkOut: sinkOut.path,
-            sinkErr: sinkErr.path,
-            isDirectPath,
-            functionMarker: capture ? FNDEF_CMD : undefined,
-            epilogue: epilogue ? () => structuredClone(epilogue) as StatementNode[] : undefined,
-          }),
-          metadata,
-        }
-      },
-    })
-
     let exitCode: number
     let resultEnv: Record<string, string> | undefined
+    let reusable = false
     try {
-      const res = await bash.exec(script, { cwd, signal, rawScript: true, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) })
+      const res = await slot.bash.exec(script, { cwd, signal, rawScript: true, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) })
       run.out.write('stdout', res.stdout)
       run.out.write('stderr', res.stderr)
       exitCode = res.exitCode
       resultEnv = res.env
+      reusable = !signal.aborted
     } catch (e) {
       exitCode = this.#hostFaultToResult(e, run.out)
     } finally {
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
-      sinkOut.close()
-      sinkErr.close()
-      stateSinks?.fns.close()
-      stateSinks?.vars.close()
-      stateSinks?.opts.close()
     }
+    this.#release(slot, reusable)
     const elapsed = Date.now() - started
     if (exitCode === 124 && (elapsed >= timeoutMs - 5 || signal.aborted)) timedOut = true
     if (opts.signal?.aborted) timedOut = true
-    if (session && capture) capture.apply(session, jbState, { env: resultEnv, exitCode })
+    if (session && run.capture) run.capture.apply(session, jbState, { env: resultEnv, exitCode })
     return { exitCode, timedOut }
+  }
+
+  /** An idle interpreter of the current command generation, or a new one. */
+  #acquire(): Slot {
+    for (let slot = this.#idle.pop(); slot; slot = this.#idle.pop()) {
+      if (slot.generation === this.#generation) return slot
+      slot.sinks.close()
+    }
+    return this.#newSlot()
+  }
+
+  /**
+   * Returns an interpreter to the pool. One whose exec was cancelled or hit a host fault is dropped:
+   * a command may still be running in it.
+   */
+  #release(slot: Slot, reusable: boolean): void {
+    slot.current = undefined
+    Reflect.set(slot.bash, 'state', slot.template.state)
+    if (reusable && slot.generation === this.#generation && this.#idle.length < MAX_IDLE_INTERPRETERS) this.#idle.push(slot)
+    else slot.sinks.close()
+  }
+
+  /** Builds an interpreter: the one-off cost every exec used to pay. */
+  #newSlot(): Slot {
+    const current = (): Current => {
+      const c = slot.current
+      if (!c) throw new Error('daylite shell: interpreter used outside an exec')
+      return c
+    }
+    const write = (stream: 'stdout' | 'stderr') => (d: Uint8Array): void => slot.current?.run.out.writeBytes(stream, d)
+    const capture = (field: 'fnNames' | 'declares' | 'setOptions') => (d: Uint8Array): void => {
+      const c = slot.current?.run.capture
+      if (c) c[field] += dec.decode(d)
+    }
+    const sinks = [
+      this.#sinks.open('out', write('stdout')),
+      this.#sinks.open('err', write('stderr')),
+      this.#sinks.open('fns', capture('fnNames')),
+      this.#sinks.open('vars', capture('declares')),
+      this.#sinks.open('opts', capture('setOptions')),
+    ] as const
+    const fs = new VfsFileSystem(this.#vfs, this.#sinks, {
+      get stdin() {
+        return slot.current?.stdin ?? ''
+      },
+      onStdout: write('stdout'),
+      onStderr: write('stderr'),
+      umask: () => slot.current?.run.handle.umask ?? 0o022,
+      isCommand: (name) => this.#knows(name) || INTERNAL.has(name),
+    })
+    const bash = new Bash({
+      fs,
+      cwd: '/',
+      env: this.#env,
+      executionLimits: toJustBashLimits(this.#limits, this.#limits.maxExecutionTimeMs),
+      defenseInDepth: false,
+      customCommands: this.#customCommands(current),
+      sleep: (ms) => sleepFor(ms, slot.current?.signal ?? NEVER),
+      processInfo: { uid: this.#user.uid, gid: this.#user.gid, pid: 1, ppid: 0 },
+    })
+    const slot: Slot = {
+      bash,
+      template: snapshotState(bash),
+      limits: limitsOf(bash),
+      generation: this.#generation,
+      sinks: {
+        out: sinks[0].path,
+        err: sinks[1].path,
+        fns: sinks[2].path,
+        vars: sinks[3].path,
+        opts: sinks[4].path,
+        close: () => {
+          for (const k of sinks) k.close()
+        },
+      },
+      epilogue: undefined,
+      current: undefined,
+    }
+    Reflect.set(bash, 'state', slot.template.state)
+    bash.registerTransformPlugin({ name: 'daylite', transform: ({ ast, metadata }) => ({ ast: this.#transform(slot, ast), metadata }) })
+    return slot
+  }
+
+  /** The daylite rewrites of a script about to run in `slot` (see transform.ts). */
+  #transform(slot: Slot, ast: ScriptNode): ScriptNode {
+    const current = slot.current
+    const run = current?.run
+    const isDirectPath = this.#isDirectPathFn
+    if (!current || !run || run.topLevelSeen) return transformNested(ast, isDirectPath)
+    run.topLevelSeen = true
+    // A command named by a literal path has a `/` in the script text.
+    const dispatch = current.script.includes('/') ? isDirectPath : undefined
+    // One simple command without session capture: its output reaches the caller when the script
+    // ends anyway, stdout before stderr, exactly as with sinks; only dispatch matters.
+    if (!run.capture && isSingleCommand(ast)) return dispatch ? transformNested(ast, dispatch) : ast
+    let epilogue: (() => StatementNode[]) | undefined
+    if (run.capture) {
+      const sinks = slot.sinks
+      const parsed = (slot.epilogue ??= parse(epilogueText({ state: STATE_CMD, status: STATUS_CMD }, { fns: sinks.fns, vars: sinks.vars, opts: sinks.opts })).statements)
+      epilogue = () => cloneStatements(parsed)
+    }
+    return transformScript(ast, {
+      sinkOut: slot.sinks.out,
+      sinkErr: slot.sinks.err,
+      isDirectPath: dispatch,
+      functionMarker: run.capture ? FNDEF_CMD : undefined,
+      epilogue,
+    })
   }
 
   /** Turns an exception out of just-bash into an exit code and a message (never rethrows). */
@@ -331,14 +431,14 @@ export class Shell {
     return this.#commands.has(name) || name in BUILTIN_COMMANDS || JUST_BASH_COMMANDS.has(name)
   }
 
-  /** The commands given to just-bash for one exec. */
-  #customCommands(run: Run): CustomCommand[] {
+  /** The commands given to a just-bash interpreter; `current` is the exec it serves. */
+  #customCommands(current: () => Current): CustomCommand[] {
     const list: CustomCommand[] = []
     for (const [name, load] of Object.entries(BUILTIN_COMMANDS)) {
-      list.push({ name, load: async () => this.#wrap(name, await load(), run) })
+      list.push({ name, load: async () => this.#wrap(name, await load(), current) })
     }
-    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, run))
-    list.push(this.#runCommand(run), this.#stateCommand(run), this.#statusCommand(run), this.#fndefCommand(run))
+    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current))
+    list.push(this.#runCommand(current), this.#stateCommand(current), this.#statusCommand(current), this.#fndefCommand(current))
     return list
   }
 
@@ -376,25 +476,25 @@ export class Shell {
     }
   }
 
-  #wrap(name: string, cmd: BuiltinCommand, run: Run): Command {
+  #wrap(name: string, cmd: BuiltinCommand, current: () => Current): Command {
     return {
       name,
       trusted: true,
       execute: async (args, ctx): Promise<ExecResult> => {
-        const r = await cmd.run(args, this.#context(ctx, run))
+        const r = await cmd.run(args, this.#context(ctx, current().run))
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
     }
   }
 
   /** `__daylite_run PATH ARGS…`: executable dispatch (see dispatch.ts). */
-  #runCommand(run: Run): Command {
+  #runCommand(current: () => Current): Command {
     return {
       name: RUN_COMMAND,
       trusted: true,
       execute: async (args, ctx): Promise<ExecResult> => {
         const [name = '', ...rest] = args
-        const ours = this.#context(ctx, run)
+        const ours = this.#context(ctx, current().run)
         return dispatchExecutable(name, rest, ctx.cwd, {
           vfs: this.#vfs,
           runCommand: (cmd, argv) => {
@@ -425,30 +525,34 @@ export class Shell {
   }
 
   /** `__daylite_state RC`: snapshot of the live variables and cwd for the session. */
-  #stateCommand(run: Run): Command {
+  #stateCommand(current: () => Current): Command {
     return {
       name: STATE_CMD,
       trusted: true,
       execute: async (args, ctx): Promise<ExecResult> => {
         const rc = Number(args[0] ?? '0') || 0
+        const run = current().run
         run.status = rc
-        run.capture?.begin(rc, ctx.env, ctx.exportedEnv, ctx.cwd)
+        // `ctx.env` is a membrane proxy of the live Map: one forEach call, not a proxied iteration.
+        const vars: [string, string][] = []
+        ctx.env.forEach((v, k) => void vars.push([k, v]))
+        run.capture?.begin(rc, vars, ctx.exportedEnv, ctx.cwd)
         return { stdout: '', stderr: '', exitCode: 0 }
       },
     }
   }
 
   /** `__daylite_status [N]`: returns N (or the status saved by `__daylite_state`). */
-  #statusCommand(run: Run): Command {
+  #statusCommand(current: () => Current): Command {
     return {
       name: STATUS_CMD,
       trusted: true,
-      execute: async (args): Promise<ExecResult> => ({ stdout: '', stderr: '', exitCode: args[0] !== undefined ? Number(args[0]) || 0 : run.status }),
+      execute: async (args): Promise<ExecResult> => ({ stdout: '', stderr: '', exitCode: args[0] !== undefined ? Number(args[0]) || 0 : current().run.status }),
     }
   }
 
   /** `__daylite_fndef NAME BASE64`: records a function definition that just ran. */
-  #fndefCommand(run: Run): Command {
+  #fndefCommand(current: () => Current): Command {
     return {
       name: FNDEF_CMD,
       trusted: true,
@@ -456,7 +560,7 @@ export class Shell {
         const [name, b64] = args
         if (name && b64) {
           try {
-            run.capture?.defined.set(name, fromBase64(b64))
+            current().run.capture?.defined.set(name, fromBase64(b64))
           } catch {
             // ignore a malformed marker
           }

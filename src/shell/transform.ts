@@ -230,7 +230,7 @@ class Streamer {
 
   /** `{ stmt; } >>out 2>>err` so shell-raised output is flushed per top-level statement. */
   wrap(s: StatementNode): StatementNode {
-    if (s.deferredError || s.background) return s
+    if (!isWrapped(s)) return s
     const group: CommandNode = {
       type: 'Group',
       body: [s],
@@ -244,6 +244,17 @@ class Streamer {
     if (s.line !== undefined) w.line = s.line
     return w
   }
+}
+
+/** Whether {@link Streamer.wrap} wraps a top-level statement. */
+function isWrapped(s: StatementNode): boolean {
+  return !s.deferredError && !s.background
+}
+
+/** One pipeline of one simple command (`cmd args…`, not `a | b`, `a && b`, a compound command). */
+function isSimpleStatement(s: StatementNode): boolean {
+  const p = s.pipelines.length === 1 ? s.pipelines[0] : undefined
+  return p !== undefined && p.commands.length === 1 && p.commands[0]?.type === 'SimpleCommand'
 }
 
 /** Replaces top-level `exit` commands with `{ <epilogue>; exit …; }`. */
@@ -335,11 +346,25 @@ export function transformScript(ast: ScriptNode, opts: TransformOptions): Script
   let statements = ast.statements
   if (opts.sinkOut && opts.sinkErr && !hasPersistentOutputRedirect(ast)) {
     const streamer = new Streamer(opts.sinkOut, opts.sinkErr)
-    streamer.statements(statements, { out: true, err: true })
+    for (const s of statements) {
+      // A wrapped statement that is one simple command needs no sinks of its own: the wrapper
+      // delivers the same output (stdout, then stderr, then shell errors) at the same moment.
+      if (!isWrapped(s) || !isSimpleStatement(s)) streamer.statement(s, { out: true, err: true })
+    }
     statements = statements.map((s) => streamer.wrap(s))
   }
   ast.statements = [...(opts.prologue ?? []), ...statements, ...(opts.epilogue ? opts.epilogue() : [])]
   return ast
+}
+
+/**
+ * True if the script is one simple command (no list, pipeline, compound command or `&`). Such a
+ * script needs no streaming rewrite: its output reaches the caller when it ends either way, stdout
+ * before stderr, and shell-raised errors after both.
+ */
+export function isSingleCommand(ast: ScriptNode): boolean {
+  const s = ast.statements.length === 1 ? ast.statements[0] : undefined
+  return s !== undefined && !s.background && isSimpleStatement(s)
 }
 
 /** Applies only the dispatch rewrite (nested execs: `bash -c`, `source`d text run by commands). */

@@ -41,7 +41,8 @@ describe.skipIf(process.env.DAYLITE_BENCH !== '1')('latency', () => {
     }
     const rows: [string, number, number][] = []
     for (const [label, script, n] of [
-      ['echo hi', 'echo hi', 200],
+      ['echo hi', 'echo hi', 500],
+      ['echo a; echo b >&2; echo c', 'echo a; echo b >&2; echo c', 200],
       ['ls -l of 50 files', 'ls -l /w/d0 > /dev/null', 100],
       ['grep -r over 1,000 files', 'grep -r NEEDLE /w | wc -l', 30],
       ['for loop 1000 iterations', 'for i in $(seq 1000); do x=$((i*2)); done', 30],
