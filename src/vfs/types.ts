@@ -71,6 +71,11 @@ export interface WriteOptions {
   append?: boolean
   /** Fail with EEXIST if the file exists. */
   exclusive?: boolean
+  /**
+   * The VFS may keep `data` itself as the file's contents instead of copying it: the caller gives
+   * the buffer away and must not touch it again (used for bytes transferred from another thread).
+   */
+  adopt?: boolean
 }
 
 /** Options of {@link SyncVfs.mkdir}. */
@@ -98,6 +103,11 @@ export interface SyncVfs {
   lstat(path: string): VfsStats
   exists(path: string): boolean
   readFile(path: string): Uint8Array
+  /**
+   * The file's bytes without a copy: a read-only view that is valid only until the file is next
+   * written. For callers that copy or send the bytes at once (downloads).
+   */
+  readFileView(path: string): Uint8Array
   /** Reads `length` bytes at `position` (fewer at end of file). Used by WASI fds. */
   read(path: string, position: number, length: number): Uint8Array
   writeFile(path: string, data: Uint8Array | string, options?: WriteOptions): void

@@ -464,6 +464,13 @@ export class Vfs implements SyncVfs {
     return n.data.slice(0, n.size)
   }
 
+  /** {@inheritDoc SyncVfs.readFileView} */
+  readFileView(path: string): Uint8Array {
+    const n = this.#lookup(path, 'open', FOLLOW)
+    if ((n.mode & S_IFMT) !== S_IFREG) throw new VfsError('EISDIR', 'read', path)
+    return n.data.subarray(0, n.size)
+  }
+
   /** Up to `length` bytes at `position` (a fresh copy; empty past the end). */
   read(path: string, position: number, length: number): Uint8Array {
     if (!isIndex(position) || !isIndex(length)) throw new VfsError('EINVAL', 'read', path)
@@ -539,6 +546,7 @@ export class Vfs implements SyncVfs {
     if (!isObject(o)) throw new VfsError('EINVAL', sc, path)
     const append = o.append === true
     const excl = o.exclusive === true
+    if (o.adopt === true) fresh = true
     const mode = o.mode === undefined ? 0o644 : o.mode
     if (!isMode(mode)) throw new VfsError('EINVAL', sc, path)
     const slash = typeof path === 'string' && path.length > 1 && path.charCodeAt(path.length - 1) === SLASH

@@ -367,7 +367,8 @@ export class FileService {
       this.#try(abs, () => {
         const parent = dirname(abs)
         if (!this.#vfs.exists(parent)) this.#vfs.mkdir(parent, { recursive: true, mode: 0o755 })
-        this.#vfs.writeFile(abs, data)
+        // The bytes were transferred to this worker and belong to no one else: the VFS keeps them.
+        this.#vfs.writeFile(abs, data, { adopt: true })
       })
     }
   }
@@ -381,8 +382,11 @@ export class FileService {
         const stats = this.#try(abs, () => this.#vfs.stat(abs))
         if (stats.kind === 'dir') throw new SandboxError(SandboxErrorCode.FILE_OPERATION_FAILED, `is a directory: ${path}`, { path, errno: 'EISDIR' })
         if (stats.size > this.#maxFileBytes) throw new SandboxError(SandboxErrorCode.LIMIT_EXCEEDED, `file is larger than the ${this.#maxFileBytes}-byte limit`, { path })
-        const bytes = this.#try(abs, () => this.#vfs.readFile(abs))
-        return { path, data: bytes.slice() }
+        // One copy, into a buffer of its own that is then transferred to the host.
+        const bytes = this.#try(abs, () => this.#vfs.readFileView(abs))
+        const data = new Uint8Array(bytes.byteLength)
+        data.set(bytes)
+        return { path, data }
       } catch (error) {
         const e = error instanceof SandboxError ? error : fileError(error, String(path))
         return { path: String(path), error: { code: e.code, message: e.message } }
