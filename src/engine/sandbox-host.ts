@@ -128,6 +128,8 @@ export class SandboxHost implements KernelOwner {
   #attaching: Promise<KernelWorker> | undefined
   #inflight = 0
   #lastUsed = 0
+  #activityMs = Date.now()
+  #stateSinceMs = Date.now()
   #parkTimer: TimerHandle | undefined
   #lifecycleTimer: TimerHandle | undefined
   #outputSinks = new Map<string, (e: OutputEvent) => void>()
@@ -179,6 +181,7 @@ export class SandboxHost implements KernelOwner {
 
   /** A copy of the sandbox's data, in Daytona's DTO shape. */
   info(): SandboxInfo {
+    this.#info.lastActivityAt = new Date(this.#activityMs).toISOString()
     return structuredClone(this.#info)
   }
 
@@ -187,14 +190,23 @@ export class SandboxHost implements KernelOwner {
     return { ...this.#init.limits }
   }
 
+  /** Records activity. Cheap on the hot path: the armed timer re-checks the deadline when it fires. */
   #touch(): void {
-    const now = new Date().toISOString()
-    this.#info.lastActivityAt = now
-    this.#scheduleLifecycle()
+    this.#activityMs = Date.now()
+    if (!this.#lifecycleTimer) this.#scheduleLifecycle()
   }
 
   #updated(): void {
     this.#info.updatedAt = new Date().toISOString()
+  }
+
+  /** Sets the state and the time it was entered (auto-archive/auto-delete count from it). */
+  #setState(state: SandboxState): void {
+    this.#info.state = state
+    this.#stateSinceMs = Date.now()
+    if (state === SandboxState.STARTED) this.#activityMs = this.#stateSinceMs
+    this.#updated()
+    this.#scheduleLifecycle()
   }
 
   #assertAlive(): void {
@@ -261,10 +273,6 @@ export class SandboxHost implements KernelOwner {
     this.#assertStarted()
     this.#inflight++
     this.#lastUsed = performance.now()
-    if (this.#parkTimer) {
-      clearTimeout(this.#parkTimer)
-      this.#parkTimer = undefined
-    }
     try {
       const worker = await this.#kernel()
       return await fn(worker)
@@ -279,10 +287,18 @@ export class SandboxHost implements KernelOwner {
     }
   }
 
-  #scheduleParking(): void {
-    if (!this.#worker) return
-    if (this.#parkTimer) clearTimeout(this.#parkTimer)
-    this.#parkTimer = unrefTimer(setTimeout(() => void this.park().catch(() => {}), this.#init.parkAfterMs))
+  /** Arms the park timer once; when it fires it parks only if the sandbox has really been idle long enough. */
+  #scheduleParking(delay = this.#init.parkAfterMs): void {
+    if (!this.#worker || this.#parkTimer) return
+    this.#parkTimer = unrefTimer(
+      setTimeout(() => {
+        this.#parkTimer = undefined
+        const idle = performance.now() - this.#lastUsed
+        if (this.#inflight > 0) return
+        if (idle + 1 < this.#init.parkAfterMs) this.#scheduleParking(this.#init.parkAfterMs - idle)
+        else void this.park().catch(() => {})
+      }, delay),
+    )
   }
 
   /** {@inheritDoc KernelOwner.canPark} */
@@ -359,7 +375,7 @@ export class SandboxHost implements KernelOwner {
     this.#worker = undefined
     this.#lostChanges = true
     if (this.#info.state === SandboxState.STARTED) {
-      this.#info.state = SandboxState.ERROR
+      this.#setState(SandboxState.ERROR)
       this.#info.errorReason = `the sandbox kernel stopped unexpectedly (${reason}); recover() restores its files from the last checkpoint`
       this.#info.recoverable = true
       this.#updated()
@@ -591,7 +607,7 @@ export class SandboxHost implements KernelOwner {
       if (state === SandboxState.ERROR) {
         throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is in an error state; use recover()`, { state })
       }
-      this.#info.state = SandboxState.STARTED
+      this.#setState(SandboxState.STARTED)
       this.#updated()
       this.#touch()
     })
@@ -605,7 +621,7 @@ export class SandboxHost implements KernelOwner {
       if (this.#info.state !== SandboxState.STARTED && this.#info.state !== SandboxState.ERROR) {
         throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${this.#info.id} is not in a stoppable state (${this.#info.state})`, { state: this.#info.state })
       }
-      this.#info.state = SandboxState.STOPPED
+      this.#setState(SandboxState.STOPPED)
       await this.#release(true)
       this.#sessions.clear()
       this.#shellStates = {}
@@ -625,7 +641,7 @@ export class SandboxHost implements KernelOwner {
       if (this.#info.autoDeleteInterval === 0) {
         throw new SandboxError(SandboxErrorCode.INVALID_STATE, 'ephemeral sandboxes cannot be archived', { state: this.#info.state })
       }
-      this.#info.state = SandboxState.ARCHIVED
+      this.#setState(SandboxState.ARCHIVED)
       this.#updated()
       this.#scheduleLifecycle()
     })
@@ -641,7 +657,7 @@ export class SandboxHost implements KernelOwner {
       await this.#release(true)
       this.#sessions.clear()
       this.#shellStates = {}
-      this.#info.state = SandboxState.STARTED
+      this.#setState(SandboxState.STARTED)
       delete this.#info.errorReason
       delete this.#info.recoverable
       this.#updated()
@@ -653,7 +669,7 @@ export class SandboxHost implements KernelOwner {
   delete(): Promise<void> {
     return this.#transition(async () => {
       if (this.#info.state === SandboxState.DESTROYED) return
-      this.#info.state = SandboxState.DESTROYED
+      this.#setState(SandboxState.DESTROYED)
       this.#clearTimers()
       await this.#release(false)
       this.#image = null
@@ -728,43 +744,51 @@ export class SandboxHost implements KernelOwner {
     this.#parkTimer = undefined
   }
 
-  /** Arms the one timer that drives auto-stop (when started) or auto-archive/auto-delete (when stopped). */
+  /**
+   * Arms the one timer that drives auto-stop (when started, counted from the last activity) or
+   * auto-archive/auto-delete (when stopped or archived, counted from the state change). When it
+   * fires it re-checks the deadline, so activity in between only moves the deadline.
+   */
   #scheduleLifecycle(): void {
     if (this.#lifecycleTimer) clearTimeout(this.#lifecycleTimer)
     this.#lifecycleTimer = undefined
-    const unit = this.#init.intervalUnitMs
-    const { state, autoStopInterval, autoArchiveInterval, autoDeleteInterval } = this.#info
-    let delay: number | undefined
-    let action: (() => Promise<void>) | undefined
-    if (state === SandboxState.STARTED && autoStopInterval > 0) {
-      delay = autoStopInterval * unit
-      action = async () => {
-        if (this.#inflight > 0) {
-          this.#scheduleLifecycle()
-          return
-        }
-        await this.stop()
-      }
-    } else if (state === SandboxState.STOPPED && autoDeleteInterval >= 0) {
-      delay = autoDeleteInterval * unit
-      action = () => this.delete()
-    } else if (state === SandboxState.STOPPED && autoDeleteInterval < 0) {
-      delay = (autoArchiveInterval === 0 ? 30 * 24 * 60 : autoArchiveInterval) * unit
-      action = () => this.archive()
-    } else if (state === SandboxState.ARCHIVED && autoDeleteInterval >= 0) {
-      delay = autoDeleteInterval * unit
-      action = () => this.delete()
-    }
-    if (delay === undefined || !action) return
-    const run = action
-    // setTimeout's maximum is 2^31-1 ms; longer intervals re-arm.
-    const capped = Math.min(delay, 2 ** 31 - 1)
+    const due = this.#lifecycleDue()
+    if (!due) return
+    // setTimeout's maximum is 2^31-1 ms; a longer wait re-arms when it fires.
+    const wait = Math.min(Math.max(0, due.at - Date.now()), 2 ** 31 - 1)
     this.#lifecycleTimer = unrefTimer(
       setTimeout(() => {
-        if (capped < delay) this.#scheduleLifecycle()
-        else void run().catch(() => {})
-      }, capped),
+        this.#lifecycleTimer = undefined
+        const now = this.#lifecycleDue()
+        if (!now) return
+        if (now.at > Date.now()) this.#scheduleLifecycle()
+        else void now.run().catch(() => {})
+      }, wait),
     )
+  }
+
+  #lifecycleDue(): { at: number; run: () => Promise<void> } | undefined {
+    const unit = this.#init.intervalUnitMs
+    const { state, autoStopInterval, autoArchiveInterval, autoDeleteInterval } = this.#info
+    if (state === SandboxState.STARTED && autoStopInterval > 0) {
+      return {
+        at: this.#activityMs + autoStopInterval * unit,
+        run: async () => {
+          if (this.#inflight > 0) {
+            this.#touch()
+            return
+          }
+          await this.stop()
+        },
+      }
+    }
+    if ((state === SandboxState.STOPPED || state === SandboxState.ARCHIVED) && autoDeleteInterval >= 0) {
+      return { at: this.#stateSinceMs + autoDeleteInterval * unit, run: () => this.delete() }
+    }
+    if (state === SandboxState.STOPPED) {
+      return { at: this.#stateSinceMs + (autoArchiveInterval === 0 ? 30 * 24 * 60 : autoArchiveInterval) * unit, run: () => this.archive() }
+    }
+    return undefined
   }
 
   /** Crashes the attached kernel worker and waits until the sandbox notices (tests of recovery). */
