@@ -3,6 +3,7 @@
  * the configuration extensions of daylite.
  */
 import type { EngineLimits, SandboxLimits } from '../engine/limits.js'
+import type { FileInfoDto, MatchDto, ReplaceResultDto } from '../engine/protocol.js'
 import type { Image } from './Image.js'
 
 /** Languages of `codeRun`. */
@@ -214,35 +215,14 @@ export interface SessionCommandLogsResponse {
   stderr?: string
 }
 
-/** File metadata, as Daytona's toolbox returns it. */
-export interface FileInfo {
-  name: string
-  isDir: boolean
-  size: number
-  /** Go's mode string, e.g. `-rw-r--r--`. */
-  mode: string
-  /** Octal permissions, e.g. `0644`. */
-  permissions: string
-  owner: string
-  group: string
-  modTime: string
-  modifiedAt: string
-  path?: string
-}
+/** File metadata, as Daytona's toolbox returns it (`mode` is Go's mode string, `permissions` octal). */
+export type FileInfo = FileInfoDto
 
 /** A content search hit. */
-export interface Match {
-  file: string
-  line: number
-  content: string
-}
+export type Match = MatchDto
 
 /** The result of replacing in one file. */
-export interface ReplaceResult {
-  file?: string
-  success?: boolean
-  error?: string
-}
+export type ReplaceResult = ReplaceResultDto
 
 /** The result of `searchFiles`. */
 export interface SearchFilesResponse {
