@@ -126,6 +126,30 @@ describe('lifecycle', () => {
     await s.delete() // deleting twice is harmless
   })
 
+  it('stop() during a running command ends it and keeps the files written before', async () => {
+    const s = await daytona.create()
+    await s.process.createSession('busy')
+    const { cmdId } = await s.process.executeSessionCommand('busy', { command: 'echo started > progress.txt; sleep 30; echo never >> progress.txt', runAsync: true })
+    await new Promise((r) => setTimeout(r, 300))
+    const t = Date.now()
+    await s.stop()
+    expect(Date.now() - t).toBeLessThan(5_000)
+    await s.start()
+    expect((await s.process.executeCommand('cat progress.txt')).result).toBe('started\n')
+    await expect(s.process.getSessionCommand('busy', cmdId)).rejects.toBeInstanceOf(DaytonaNotFoundError)
+    await s.delete()
+  })
+
+  it('delete() during a running command returns promptly and the command fails with a typed error', async () => {
+    const s = await daytona.create()
+    const running = s.process.executeCommand('sleep 30').catch((e: unknown) => e)
+    await new Promise((r) => setTimeout(r, 300))
+    const t = Date.now()
+    await s.delete()
+    expect(Date.now() - t).toBeLessThan(5_000)
+    expect(await running).toBeInstanceOf(DaytonaError)
+  })
+
   it('survives parking: an idle sandbox hands back its worker and keeps files and sessions', async () => {
     const s = await daytona.create()
     await s.process.executeCommand('echo parked > p.txt')
