@@ -128,6 +128,8 @@ export class SandboxHost implements KernelOwner {
   #attaching: Promise<KernelWorker> | undefined
   #inflight = 0
   #lastUsed = 0
+  /** Set while a park sends the image back; attaching waits for it. */
+  #detaching: Promise<void> | undefined
   #activityMs = Date.now()
   #stateSinceMs = Date.now()
   #parkTimer: TimerHandle | undefined
@@ -238,6 +240,7 @@ export class SandboxHost implements KernelOwner {
   }
 
   async #attach(): Promise<KernelWorker> {
+    if (this.#detaching) await this.#detaching
     const worker = await this.#init.pool.acquire(this)
     const init: AttachInit = {
       sandboxId: this.#info.id,
@@ -318,13 +321,22 @@ export class SandboxHost implements KernelOwner {
     const worker = this.#worker
     if (!worker || !this.canPark()) return
     this.#worker = undefined
+    // A call that arrives while the image travels back must attach with the new image, not the old one.
+    const detaching = (async () => {
+      try {
+        const result = await worker.call('detach', [])
+        this.#image = result.image
+        this.#shellStates = result.sessions
+        this.#init.pool.release(worker)
+      } catch {
+        void this.#init.pool.kill(worker)
+      }
+    })()
+    this.#detaching = detaching
     try {
-      const result = await worker.call('detach', [])
-      this.#image = result.image
-      this.#shellStates = result.sessions
-      this.#init.pool.release(worker)
-    } catch {
-      void this.#init.pool.kill(worker)
+      await detaching
+    } finally {
+      if (this.#detaching === detaching) this.#detaching = undefined
     }
   }
 

@@ -161,6 +161,21 @@ describe('lifecycle', () => {
     await s.delete()
   })
 
+  it('loses nothing when calls race with parking', async () => {
+    const racy = new Daytona({ limits: { parkAfterMs: 1, maxKernelWorkers: 2 } })
+    try {
+      const boxes = await Promise.all([racy.create(), racy.create(), racy.create()])
+      for (let i = 1; i <= 15; i++) {
+        await Promise.all(boxes.map((b) => b.process.executeCommand(`echo ${i} >> log.txt`)))
+        await new Promise((r) => setTimeout(r, i % 3))
+      }
+      const expected = Array.from({ length: 15 }, (_, i) => `${i + 1}\n`).join('')
+      for (const b of boxes) expect((await b.fs.downloadFile('log.txt')).toString()).toBe(expected)
+    } finally {
+      await racy.dispose()
+    }
+  })
+
   it('archives a stopped sandbox and starts it again', async () => {
     const s = await daytona.create()
     await s.fs.uploadFile(Buffer.from('x'), 'keep.txt')
