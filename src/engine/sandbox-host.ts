@@ -347,6 +347,7 @@ export class SandboxHost implements KernelOwner {
       this.#parkTimer = undefined
     }
     if (this.#attaching) await this.#attaching.catch(() => {})
+    if (this.#detaching) await this.#detaching
     const worker = this.#worker
     if (!worker) return
     this.#worker = undefined
@@ -696,6 +697,7 @@ export class SandboxHost implements KernelOwner {
   /** The writable image as of now (checkpointing the kernel when attached), for fork. */
   async snapshotImage(): Promise<Uint8Array | null> {
     this.#assertAlive()
+    if (this.#detaching) await this.#detaching
     if (this.#worker && this.#info.state === SandboxState.STARTED) return this.#use((w) => w.call('checkpoint', []))
     return this.#image ? this.#image.slice() : null
   }
