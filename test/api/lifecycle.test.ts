@@ -197,6 +197,7 @@ describe('lifecycle', () => {
 
   it('updateEnv changes the environment of later commands', async () => {
     const s = await daytona.create({ envVars: { A: '1', B: '2' } })
+    expect((await s.process.executeCommand('echo "$A $B"')).result).toBe('1 2\n') // attached to a kernel
     await s.updateEnv({ C: '3' }, { unset: ['A'] })
     expect((await s.process.executeCommand('echo "${A:-unset} $B $C"')).result).toBe('unset 2 3\n')
     await s.delete()

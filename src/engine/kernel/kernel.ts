@@ -101,7 +101,10 @@ export class Kernel {
 
   /** Replaces the sandbox environment (`updateEnv`). */
   setEnv(env: Record<string, string>): void {
-    this.#current().init.env = { ...env }
+    const a = this.#current()
+    a.init.env = { ...env }
+    // The shell bakes its base environment in; the next command gets a shell with the new one.
+    a.shell = undefined
   }
 
   /** Runs a file API request. Downloaded bytes are transferred. */
