@@ -3,15 +3,34 @@
  *
  *   daylite demo               create a sandbox, run commands, move files, print timings
  *   daylite exec '<command>'   run one bash command in a fresh sandbox and print its output
+ *   daylite serve              serve Daytona's REST API (control plane + toolbox) over the engine
  */
 import { Daytona } from '../api/Daytona.js'
+import { DEFAULT_HOST, DEFAULT_PORT, createServer } from '../server/index.js'
 
 const HELP = `daylite — Daytona's sandbox API, in-process
 
 Usage:
   daylite demo               create a sandbox, run shell commands, move files, print timings
   daylite exec '<command>'   run a bash command in a fresh sandbox; exits with its exit code
+  daylite serve [options]    serve Daytona's REST API so the unmodified Daytona SDK works offline
   daylite --help             this text
+`
+
+const SERVE_HELP = `daylite serve — Daytona's control-plane and toolbox REST API, offline, over the in-process engine
+
+Usage:
+  daylite serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--api-key KEY]...
+
+Options:
+  --port N        TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR     address to listen on (default ${DEFAULT_HOST}, this machine only)
+  --api-key KEY   accept only this API key (repeatable); without it any key is accepted
+  -h, --help      this text
+
+Point the Daytona SDK at it:
+  new Daytona({ apiUrl: 'http://127.0.0.1:${DEFAULT_PORT}/api', apiKey: 'local' })
+Ctrl-C (SIGINT) or SIGTERM stops the server and every sandbox.
 `
 
 function ms(start: number): string {
@@ -90,6 +109,84 @@ async function exec(command: string): Promise<number> {
   return r.exitCode
 }
 
+interface ServeArgs {
+  port: number
+  host: string
+  apiKeys: string[]
+}
+
+function parseServeArgs(args: string[]): ServeArgs | string {
+  const out: ServeArgs = { port: DEFAULT_PORT, host: DEFAULT_HOST, apiKeys: [] }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    const eq = arg.indexOf('=')
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
+    const value = (): string | undefined => (arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : args[++i])
+    if (flag === '--port') {
+      const v = value()
+      const port = Number(v)
+      if (v === undefined || !Number.isInteger(port) || port < 0 || port > 65535) return `--port needs a port number (0-65535), got ${String(v)}`
+      out.port = port
+    } else if (flag === '--host') {
+      const v = value()
+      if (!v) return '--host needs an address'
+      out.host = v
+    } else if (flag === '--api-key') {
+      const v = value()
+      if (!v) return '--api-key needs a key'
+      out.apiKeys.push(v)
+    } else {
+      return `unknown option ${arg}`
+    }
+  }
+  return out
+}
+
+async function serve(args: string[]): Promise<number> {
+  if (args.includes('-h') || args.includes('--help')) {
+    process.stdout.write(SERVE_HELP)
+    return 0
+  }
+  const parsed = parseServeArgs(args)
+  if (typeof parsed === 'string') {
+    process.stderr.write(`daylite serve: ${parsed}\n\n${SERVE_HELP}`)
+    return 2
+  }
+  const server = await createServer({
+    port: parsed.port,
+    host: parsed.host,
+    apiKeys: parsed.apiKeys,
+    log: (line) => process.stderr.write(`daylite serve: ${line}\n`),
+  })
+  const key = parsed.apiKeys[0] ?? 'local'
+  process.stdout.write(
+    `daylite serve: Daytona's API on ${server.apiUrl} (toolbox ${server.url}/toolbox)\n` +
+      `${parsed.apiKeys.length > 0 ? `API keys: ${parsed.apiKeys.length} configured` : 'API keys: any key is accepted'}; Ctrl-C stops\n\n` +
+      `Use it with the Daytona SDK:\n\n` +
+      `  import { Daytona } from '@daytonaio/sdk'\n` +
+      `  const daytona = new Daytona({ apiUrl: '${server.apiUrl}', apiKey: '${key}' })\n` +
+      `  const sandbox = await daytona.create()\n` +
+      `  console.log((await sandbox.process.executeCommand('echo hi')).result)\n\n` +
+      `or: DAYTONA_API_URL=${server.apiUrl} DAYTONA_API_KEY=${key} <your program>\n`,
+  )
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      process.stdout.write(`\ndaylite serve: ${signal}, shutting down\n`)
+      resolve()
+    }
+    const onInt = (): void => stop('SIGINT')
+    const onTerm = (): void => stop('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+  })
+  const stopping = performance.now()
+  await server.close()
+  process.stdout.write(`daylite serve: stopped in ${ms(stopping)}\n`)
+  return 0
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv
   switch (cmd) {
@@ -102,6 +199,8 @@ async function main(argv: string[]): Promise<number> {
         return 2
       }
       return exec(rest.join(' '))
+    case 'serve':
+      return serve(rest)
     case undefined:
     case '-h':
     case '--help':
