@@ -128,6 +128,7 @@ export class SandboxHost implements KernelOwner {
   #attaching: Promise<KernelWorker> | undefined
   #inflight = 0
   #lastUsed = 0
+  #exitWaiters: (() => void)[] = []
   /** Set while a park sends the image back; attaching waits for it. */
   #detaching: Promise<void> | undefined
   #activityMs = Date.now()
@@ -393,6 +394,7 @@ export class SandboxHost implements KernelOwner {
       this.#info.recoverable = true
       this.#updated()
     }
+    for (const w of this.#exitWaiters.splice(0)) w()
   }
 
   /** True when a crash or a watchdog kill discarded changes made since the last checkpoint. */
@@ -808,8 +810,11 @@ export class SandboxHost implements KernelOwner {
   /** Crashes the attached kernel worker and waits until the sandbox notices (tests of recovery). */
   async simulateCrash(): Promise<void> {
     const worker = await this.#kernel()
+    const exited = new Promise<void>((resolve) => this.#exitWaiters.push(resolve))
     await worker.call('crash', [])
-    for (let i = 0; i < 200 && this.#info.state === SandboxState.STARTED; i++) await new Promise((r) => setTimeout(r, 10))
+    let timer: TimerHandle | undefined
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 30_000)))])
+    clearTimeout(timer)
   }
 
   /** Stops timers and lets the worker go without saving (engine disposal). */
