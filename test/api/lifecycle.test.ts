@@ -19,6 +19,16 @@ afterAll(async () => {
   await daytona.dispose()
 })
 
+/** Polls `check` until it is true or `ms` pass (timers are real; the machine may be slow). */
+async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  return check()
+}
+
 async function all(it: AsyncIterable<Sandbox>): Promise<Sandbox[]> {
   const out: Sandbox[] = []
   for await (const s of it) out.push(s)
@@ -240,10 +250,8 @@ describe('auto intervals', () => {
       const e = await fast.create({ autoStopInterval: 1, ephemeral: true })
       expect(e.autoDeleteInterval).toBe(0)
       await s.process.executeCommand('echo x > kept.txt')
-      await new Promise((r) => setTimeout(r, 500))
-      await s.refreshData()
-      expect(s.state).toBe('stopped')
-      await expect(fast.get(e.id)).rejects.toBeInstanceOf(DaytonaNotFoundError)
+      expect(await eventually(async () => (await s.refreshData(), s.state === 'stopped'))).toBe(true)
+      expect(await eventually(() => fast.get(e.id).then(() => false, (err: unknown) => err instanceof DaytonaNotFoundError))).toBe(true)
       await s.start()
       expect((await s.process.executeCommand('cat kept.txt')).result).toBe('x\n')
       await s.setAutostopInterval(0)
@@ -262,10 +270,8 @@ describe('auto intervals', () => {
       const d = await fast.create({ autoStopInterval: 0, autoDeleteInterval: 1 })
       await a.stop()
       await d.stop()
-      await new Promise((r) => setTimeout(r, 300))
-      await a.refreshData()
-      expect(a.state).toBe('archived')
-      await expect(fast.get(d.id)).rejects.toBeInstanceOf(DaytonaNotFoundError)
+      expect(await eventually(async () => (await a.refreshData(), a.state === 'archived'))).toBe(true)
+      expect(await eventually(() => fast.get(d.id).then(() => false, (err: unknown) => err instanceof DaytonaNotFoundError))).toBe(true)
     } finally {
       await fast.dispose()
     }
