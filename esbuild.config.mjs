@@ -4,6 +4,8 @@
 //   browser        dist/browser/index.js    the library for browsers (ESM)
 //   kernel-browser dist/browser/kernel-worker.js  the kernel worker for browsers (module Web Worker)
 //   cli            dist/cli.js              the `daylite` command
+//   process-node   dist/process-worker.js   the process worker for Node (runs WASI programs)
+//   process-browser dist/browser/process-worker.js  the process worker for browsers
 // Type declarations come from `tsc -p tsconfig.build.json` (npm run build).
 import * as esbuild from 'esbuild'
 import { isBuiltin } from 'node:module'
@@ -88,6 +90,16 @@ export const targets = {
     entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' },
     outdir: 'dist/browser',
     plugins: [browserStubs],
+  },
+  'process-node': { ...common, platform: 'node', entryPoints: { 'process-worker': 'src/proc/worker.ts' }, outdir: 'dist', banner: nodeBanner },
+  'process-browser': {
+    ...common,
+    minify: true,
+    keepNames: true,
+    platform: 'browser',
+    conditions: ['browser'],
+    entryPoints: { 'process-worker': 'src/proc/worker.ts' },
+    outdir: 'dist/browser',
   },
   cli: { ...common, platform: 'node', entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['just-bash', '@daytonaio/sdk'], banner: { js: '#!/usr/bin/env node\n' + nodeBanner.js } },
 }

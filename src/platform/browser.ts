@@ -5,15 +5,15 @@
  */
 import type { Endpoint, Platform, WorkerHandle, WorkerSource } from './types.js'
 
-/** Why a kernel worker died, from its `error` event. */
-function describeWorkerError(ev: Event, url: string): string {
+/** Why a kernel (or process) worker died, from its `error` event. */
+function describeWorkerError(ev: Event, url: string, label = 'kernel worker'): string {
   if (typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message) {
     const where = ev.filename ? ` (${ev.filename}:${ev.lineno}:${ev.colno})` : ''
-    return `kernel worker error: ${ev.message}${where}`
+    return `${label} error: ${ev.message}${where}`
   }
   // A script that cannot be fetched or evaluated as a module gets a plain Event, without a message.
   return (
-    `kernel worker could not be loaded from ${url}: it must be served next to daylite's index.js ` +
+    `${label} could not be loaded from ${url}: it must be served next to daylite's index.js ` +
     '(or passed as `workerUrl`) with a JavaScript content type, and be allowed by the page\'s CSP and COEP'
   )
 }
@@ -23,16 +23,16 @@ class BrowserWorkerHandle implements WorkerHandle {
   #exitListener: ((reason: string) => void) | undefined
   #terminated = false
 
-  constructor(source: string | URL) {
+  constructor(source: string | URL, label = 'kernel worker', name = 'daylite-kernel') {
     const url = String(source)
     try {
-      this.#worker = new Worker(source, { type: 'module', name: 'daylite-kernel' })
+      this.#worker = new Worker(source, { type: 'module', name })
     } catch (err) {
       const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-      throw new Error(`cannot start the kernel worker from ${url}: ${detail}`, { cause: err })
+      throw new Error(`cannot start the ${label} from ${url}: ${detail}`, { cause: err })
     }
-    this.#worker.addEventListener('error', (ev) => this.#exit(describeWorkerError(ev, url)))
-    this.#worker.addEventListener('messageerror', () => this.#exit('kernel worker message error: a message could not be deserialised'))
+    this.#worker.addEventListener('error', (ev) => this.#exit(describeWorkerError(ev, url, label)))
+    this.#worker.addEventListener('messageerror', () => this.#exit(`${label} message error: a message could not be deserialised`))
   }
 
   #exit(reason: string): void {
@@ -71,6 +71,15 @@ export const platform: Platform = {
   name: 'browser',
   startKernelWorker(source?: WorkerSource): WorkerHandle {
     return new BrowserWorkerHandle(source ?? new URL('./kernel-worker.js', import.meta.url))
+  },
+  startProcessWorker(source?: WorkerSource): WorkerHandle {
+    if (typeof SharedArrayBuffer === 'undefined' || globalThis.crossOriginIsolated === false) {
+      throw new Error(
+        'daylite: running programs needs SharedArrayBuffer; serve the page cross-origin isolated ' +
+          '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)',
+      )
+    }
+    return new BrowserWorkerHandle(source ?? new URL('./process-worker.js', import.meta.url), 'process worker', 'daylite-process')
   },
   cpuCount: () => globalThis.navigator?.hardwareConcurrency ?? 2,
   hostMemoryBytes: () => undefined,
@@ -117,7 +126,7 @@ export const platform: Platform = {
   },
 }
 
-/** Inside a kernel worker: the channel to the page. */
+/** Inside a kernel or process worker: the channel to the page. */
 export function parentEndpoint(): Endpoint {
   const scope = globalThis as unknown as {
     postMessage(message: unknown, transfer: ArrayBuffer[]): void

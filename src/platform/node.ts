@@ -15,12 +15,17 @@ import type { Endpoint, Platform, WorkerHandle, WorkerSource } from './types.js'
  * `dist/` when running from the sources (tests, `tsx`), after `npm run build`.
  */
 function defaultKernelWorkerPath(): string {
-  const candidates = [new URL('./kernel-worker.js', import.meta.url), new URL('../../dist/kernel-worker.js', import.meta.url)]
+  return defaultWorkerPath('kernel-worker.js')
+}
+
+/** Finds a worker bundle the same way as the kernel worker's. */
+function defaultWorkerPath(file: string): string {
+  const candidates = [new URL(`./${file}`, import.meta.url), new URL(`../../dist/${file}`, import.meta.url)]
   for (const url of candidates) {
     const path = fileURLToPath(url)
     if (existsSync(path)) return path
   }
-  throw new Error('daylite: kernel-worker.js not found; run `npm run build` (or pass `workerUrl`)')
+  throw new Error(`daylite: ${file} not found; run \`npm run build\` (or pass \`workerUrl\`)`)
 }
 
 class NodeWorkerHandle implements WorkerHandle {
@@ -28,12 +33,12 @@ class NodeWorkerHandle implements WorkerHandle {
   #exitListener: ((reason: string) => void) | undefined
   #terminated = false
 
-  constructor(path: string) {
+  constructor(path: string, label = 'kernel worker') {
     // No inherited flags: the worker is a self-contained bundle, and some host flags are refused in
     // workers (`--expose-gc`) or break them (`--input-type=module -e …`). V8 flags are process-wide anyway.
     this.#worker = new Worker(path, { stdout: false, stderr: false, execArgv: [] })
-    this.#worker.on('error', (err) => this.#exit(`kernel worker error: ${err.message}`))
-    this.#worker.on('exit', (code) => this.#exit(`kernel worker exited with code ${code}`))
+    this.#worker.on('error', (err) => this.#exit(`${label} error: ${err.message}`))
+    this.#worker.on('exit', (code) => this.#exit(`${label} exited with code ${code}`))
   }
 
   #exit(reason: string): void {
@@ -74,6 +79,10 @@ export const platform: Platform = {
   startKernelWorker(source?: WorkerSource): WorkerHandle {
     const path = source === undefined ? defaultKernelWorkerPath() : source instanceof URL ? fileURLToPath(source) : source
     return new NodeWorkerHandle(path)
+  },
+  startProcessWorker(source?: WorkerSource): WorkerHandle {
+    const path = source === undefined ? defaultWorkerPath('process-worker.js') : source instanceof URL ? fileURLToPath(source) : source
+    return new NodeWorkerHandle(path, 'process worker')
   },
   cpuCount: () => availableParallelism(),
   hostMemoryBytes: () => process.memoryUsage().rss,
@@ -123,7 +132,7 @@ export const platform: Platform = {
   },
 }
 
-/** Inside a kernel worker: the channel to the host. */
+/** Inside a kernel or process worker: the channel to the host. */
 export function parentEndpoint(): Endpoint {
   const port = parentPort
   if (!port) throw new Error('daylite: not running in a worker')

@@ -32,6 +32,11 @@ export interface Platform {
   readonly name: 'node' | 'browser'
   /** Starts the kernel worker. */
   startKernelWorker(source?: WorkerSource): WorkerHandle
+  /**
+   * Starts a process worker (`process-worker.js`: runs WASI programs for `src/proc`). Its
+   * messages carry a SharedArrayBuffer, so browsers need cross-origin isolation.
+   */
+  startProcessWorker(source?: WorkerSource): WorkerHandle
   /** Number of logical CPUs, for pool sizing. */
   cpuCount(): number
   /** Bytes of memory the host process uses, when the platform can tell. */

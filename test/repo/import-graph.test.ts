@@ -9,7 +9,7 @@ const src = fileURLToPath(new URL('../../src', import.meta.url))
 const ALLOWED: Record<string, string[]> = {
   vfs: [],
   wasi: ['vfs'],
-  proc: ['wasi', 'vfs'],
+  proc: ['wasi', 'vfs', 'platform'],
   runtimes: ['proc', 'wasi', 'vfs', 'platform'],
   shell: ['vfs'],
   git: ['vfs'],

@@ -1,0 +1,287 @@
+/**
+ * The owner side of the process model: starts WASI programs in pooled process workers, serves
+ * their file-system channel against the owner's VFS without blocking its event loop, streams
+ * their stdout/stderr, and kills them. Runs in the kernel worker (in tests: on the test thread).
+ */
+import { platform } from '#platform'
+import type { SyncVfs } from '../vfs/index.js'
+import { ChannelServer } from './channel-server.js'
+import type { StdinProvider } from './channel-server.js'
+import { DATA_OFFSET, DEFAULT_DATA_BYTES, H, HEADER_BYTES, STATE, WAKE, waitAsync } from './protocol.js'
+import type { RunMessage, Wake, WorkerMessage } from './protocol.js'
+
+/** The part of a platform worker handle the host uses (`Platform.startProcessWorker()` returns one). */
+export interface ProcessWorkerHandle {
+  post(message: unknown, transfer?: ArrayBuffer[]): void
+  onMessage(listener: (message: unknown) => void): void
+  onExit(listener: (reason: string) => void): void
+  terminate(): Promise<void>
+  unref(): void
+  ref(): void
+}
+
+/** Options of {@link ProcessHost}. */
+export interface ProcessHostOptions {
+  /** Starts a process worker (default: the platform's `startProcessWorker()`). */
+  startWorker?: () => ProcessWorkerHandle
+  /** Idle workers kept for reuse (default 2). */
+  poolSize?: number
+  /** Bytes of the channel's data area, the largest single transfer (default 1 MiB). */
+  channelBytes?: number
+}
+
+/** What to run. */
+export interface SpawnOptions {
+  /** The compiled program (compiled once by the caller; posted, not recompiled). */
+  module: WebAssembly.Module
+  /** argv including argv[0]. */
+  args: string[]
+  env?: Record<string, string>
+  /** Working directory (default `/`). */
+  cwd?: string
+  /** The VFS the program's files live in; it stays on this thread. */
+  vfs: SyncVfs
+  /** stdin: fixed bytes, a string, or a provider asked for bytes as the program reads (blocking it meanwhile). */
+  stdin?: Uint8Array | string | StdinProvider
+  onStdout?: (bytes: Uint8Array) => void
+  onStderr?: (bytes: Uint8Array) => void
+  /** stdio are terminals (line-buffered in the guest). Default false. */
+  tty?: boolean
+  /**
+   * The program is refused (exit 137) if its initial memory is larger. A lower cap on growth is
+   * put into the module itself: `capMemory()` from `src/wasi` before compiling (see
+   * docs/decisions/0004).
+   */
+  maxMemoryBytes?: number
+}
+
+/** How a process ended. */
+export interface ProcessResult {
+  exitCode: number
+  /** The trap message when the guest crashed. */
+  trap?: string
+  /** True when {@link WasiProcess.kill} ended it (exit code 137). */
+  killed: boolean
+  /** The guest's memory size at exit (bytes), when it exited by itself. */
+  memoryBytes?: number
+}
+
+/** Thrown on use after dispose. */
+export class ProcessHostDisposedError extends Error {
+  constructor() {
+    super('the process host is disposed')
+    this.name = 'ProcessHostDisposedError'
+  }
+}
+
+interface PooledWorker {
+  handle: ProcessWorkerHandle
+  ready: Promise<void>
+  channel: SharedArrayBuffer
+  /** The current run's message listener. */
+  listener: ((m: WorkerMessage) => void) | undefined
+  /** Called if the worker dies. */
+  died: ((reason: string) => void) | undefined
+}
+
+const KILLED = 137
+
+/** A running program. */
+export class WasiProcess {
+  /** Settles when the program ends: exit, kill, or a trap. Rejects on a host failure. */
+  readonly exited: Promise<ProcessResult>
+  readonly #kill: () => Promise<void>
+  #running = true
+
+  /** @internal */
+  constructor(exited: Promise<ProcessResult>, kill: () => Promise<void>) {
+    this.exited = exited.finally(() => {
+      this.#running = false
+    })
+    this.#kill = kill
+  }
+
+  /** True until the program has ended. */
+  get running(): boolean {
+    return this.#running
+  }
+
+  /** Terminates the program's worker at once; the VFS and other processes are untouched. Safe to call twice. */
+  kill(): Promise<void> {
+    return this.#kill()
+  }
+}
+
+/**
+ * Runs WASI programs in process workers.
+ *
+ * @example
+ * ```ts
+ * await using host = new ProcessHost()
+ * const p = host.spawn({ module, args: ['qjs', '-e', 'print(1)'], vfs, onStdout: (b) => ... })
+ * const { exitCode } = await p.exited
+ * ```
+ */
+export class ProcessHost {
+  readonly #start: () => ProcessWorkerHandle
+  readonly #poolSize: number
+  readonly #channelBytes: number
+  readonly #idle: PooledWorker[] = []
+  readonly #busy = new Set<PooledWorker>()
+  readonly #wake: Wake = waitAsync !== undefined ? WAKE.ATOMICS : WAKE.MESSAGE
+  #disposed = false
+
+  constructor(options: ProcessHostOptions = {}) {
+    this.#start = options.startWorker ?? (() => platform.startProcessWorker())
+    this.#poolSize = options.poolSize ?? 2
+    this.#channelBytes = options.channelBytes ?? DEFAULT_DATA_BYTES
+  }
+
+  /** Idle workers ready for the next program. */
+  get idleCount(): number {
+    return this.#idle.length
+  }
+
+  /** Workers running a program. */
+  get busyCount(): number {
+    return this.#busy.size
+  }
+
+  /** Starts idle workers up to `count` (default: the pool size) and waits until they are ready. */
+  async prewarm(count = this.#poolSize): Promise<void> {
+    this.#check()
+    while (this.#idle.length < count) this.#idle.push(this.#newWorker())
+    await Promise.all(this.#idle.map((w) => w.ready))
+  }
+
+  #check(): void {
+    if (this.#disposed) throw new ProcessHostDisposedError()
+  }
+
+  #newWorker(): PooledWorker {
+    const handle = this.#start()
+    let ready!: () => void
+    const w: PooledWorker = {
+      handle,
+      ready: new Promise<void>((r) => (ready = r)),
+      channel: new SharedArrayBuffer(DATA_OFFSET + this.#channelBytes),
+      listener: undefined,
+      died: undefined,
+    }
+    handle.onMessage((message) => {
+      const m = message as WorkerMessage
+      if (m.type === 'ready') ready()
+      else w.listener?.(m)
+    })
+    handle.onExit((reason) => {
+      const i = this.#idle.indexOf(w)
+      if (i >= 0) this.#idle.splice(i, 1)
+      this.#busy.delete(w)
+      w.died?.(reason)
+    })
+    handle.unref()
+    return w
+  }
+
+  /** Starts a program. */
+  spawn(options: SpawnOptions): WasiProcess {
+    this.#check()
+    const w = this.#idle.pop() ?? this.#newWorker()
+    this.#busy.add(w)
+    w.handle.ref()
+    const header = new Int32Array(w.channel, 0, HEADER_BYTES / 4)
+    Atomics.store(header, H.STATE, STATE.IDLE)
+    const stdin = options.stdin
+    const server = new ChannelServer(w.channel, options.vfs, typeof stdin === 'function' ? stdin : undefined)
+    let settle!: (r: ProcessResult) => void
+    let fail!: (e: Error) => void
+    const exited = new Promise<ProcessResult>((resolve, reject) => {
+      settle = resolve
+      fail = reject
+    })
+    let done = false
+    const finish = (): boolean => {
+      if (done) return false
+      done = true
+      server.close()
+      w.listener = undefined
+      w.died = undefined
+      this.#busy.delete(w)
+      return true
+    }
+    w.listener = (m) => {
+      switch (m.type) {
+        case 'wake':
+          void server.poll()
+          return
+        case 'stdout':
+          options.onStdout?.(m.bytes)
+          return
+        case 'stderr':
+          options.onStderr?.(m.bytes)
+          return
+        case 'exit':
+          if (!finish()) return
+          this.#release(w)
+          settle({ exitCode: m.exitCode, killed: false, memoryBytes: m.memoryBytes, ...(m.trap !== undefined ? { trap: m.trap } : {}) })
+          return
+        case 'fault':
+          if (!finish()) return
+          void w.handle.terminate()
+          fail(new Error(`process worker fault: ${m.message}`))
+          return
+      }
+    }
+    w.died = (reason) => {
+      if (finish()) fail(new Error(reason))
+    }
+    const kill = async (): Promise<void> => {
+      if (!finish()) return
+      settle({ exitCode: KILLED, killed: true })
+      await w.handle.terminate()
+    }
+    void w.ready.then(() => {
+      if (done) return
+      if (this.#wake === WAKE.ATOMICS) void server.serve()
+      const message: RunMessage = {
+        type: 'run',
+        module: options.module,
+        args: options.args,
+        env: options.env ?? {},
+        cwd: options.cwd ?? '/',
+        tty: options.tty ?? false,
+        channel: w.channel,
+        wake: this.#wake,
+        stdin: typeof stdin === 'function' ? 'channel' : typeof stdin === 'string' ? new TextEncoder().encode(stdin) : (stdin ?? new Uint8Array(0)),
+        ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
+      }
+      w.handle.post(message)
+    })
+    return new WasiProcess(exited, kill)
+  }
+
+  /** Back to the pool after a clean exit, or terminated when the pool is full. */
+  #release(w: PooledWorker): void {
+    if (this.#disposed || this.#idle.length >= this.#poolSize) {
+      void w.handle.terminate()
+      return
+    }
+    w.handle.unref()
+    this.#idle.push(w)
+  }
+
+  /** Terminates every worker, running or idle. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    const all = [...this.#idle, ...this.#busy]
+    this.#idle.length = 0
+    for (const w of this.#busy) w.died?.('the process host was disposed')
+    this.#busy.clear()
+    await Promise.all(all.map((w) => w.handle.terminate()))
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose()
+  }
+}

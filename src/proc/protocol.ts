@@ -1,0 +1,127 @@
+/**
+ * The process-worker protocol: the messages between a process host and its worker, and the
+ * layout of the synchronous file-system channel (one SharedArrayBuffer per process worker).
+ *
+ * Channel: the worker writes a request (op, strings, numbers, bytes) into the buffer, sets
+ * `STATE` to `REQUEST`, notifies, and blocks in `Atomics.wait`; the host (woken by
+ * `Atomics.waitAsync`, or by a `wake` message where that is missing) applies the op to its VFS,
+ * writes the result or a VFS error code back, sets `STATE` to `RESPONSE` and notifies. Payloads
+ * larger than the data area are split into several requests by the worker.
+ */
+
+/** Int32 header slots. */
+export const H = {
+  /** {@link STATE}. */
+  STATE: 0,
+  /** The {@link OP}. */
+  OP: 1,
+  /** 0 ok; k > 0: the VFS error `VFS_CODES[k - 1]`; -1: host fault (message in the data area). */
+  STATUS: 2,
+  /** UTF-8 byte length of the first string (a path), at the start of the data area. */
+  LEN1: 3,
+  /** UTF-8 byte length of the second string, right after the first. */
+  LEN2: 4,
+  /** Byte length of the request's bytes (after the strings), or of the response's payload. */
+  DATA: 5,
+} as const
+
+/** Values of `H.STATE`. */
+export const STATE = { IDLE: 0, REQUEST: 1, RESPONSE: 2 } as const
+
+/** Bytes of the Int32 header. */
+export const HEADER_BYTES = 64
+/** Float64 number slots (request arguments, result numbers such as stat fields). */
+export const NUM_SLOTS = 16
+/** Where the data area starts. */
+export const DATA_OFFSET = HEADER_BYTES + NUM_SLOTS * 8
+/** Default data-area size: large reads and writes go through in chunks of this. */
+export const DEFAULT_DATA_BYTES = 1 << 20
+
+/** Channel operations (one per SyncVfs method that crosses, plus stdin). */
+export const OP = {
+  STAT: 1,
+  LSTAT: 2,
+  EXISTS: 3,
+  READ: 4,
+  WRITE_FILE: 5,
+  WRITE: 6,
+  TRUNCATE: 7,
+  MKDIR: 8,
+  READDIR: 9,
+  READDIR_TYPES: 10,
+  RMDIR: 11,
+  UNLINK: 12,
+  RM: 13,
+  RENAME: 14,
+  COPY: 15,
+  SYMLINK: 16,
+  READLINK: 17,
+  LINK: 18,
+  CHMOD: 19,
+  CHOWN: 20,
+  UTIMES: 21,
+  REALPATH: 22,
+  USAGE: 23,
+  /** stdin: up to n bytes; an empty payload is end of input. May wait for the host's source. */
+  STDIN_READ: 24,
+  /** Does nothing: for measuring the round trip. */
+  PING: 25,
+} as const
+export type Op = (typeof OP)[keyof typeof OP]
+
+/** VFS error codes by index (status k means `VFS_CODES[k - 1]`). */
+export const VFS_CODES = [
+  'ENOENT',
+  'EEXIST',
+  'ENOTDIR',
+  'EISDIR',
+  'ENOTEMPTY',
+  'ENOSPC',
+  'EDQUOT',
+  'EINVAL',
+  'ELOOP',
+  'EPERM',
+  'EACCES',
+  'EROFS',
+  'EBUSY',
+  'ENAMETOOLONG',
+  'EXDEV',
+] as const
+
+/** Inode kinds as numbers in the number slots. */
+export const KINDS = ['file', 'dir', 'symlink'] as const
+
+/** How the worker wakes the host after writing a request. */
+export const WAKE = { ATOMICS: 'atomics', MESSAGE: 'message' } as const
+export type Wake = (typeof WAKE)[keyof typeof WAKE]
+
+/** Host → worker: run a program. */
+export interface RunMessage {
+  type: 'run'
+  module: WebAssembly.Module
+  args: string[]
+  env: Record<string, string>
+  cwd: string
+  tty: boolean
+  /** The channel buffer (shared). */
+  channel: SharedArrayBuffer
+  wake: Wake
+  /** Fixed stdin bytes, or `'channel'` to read stdin through the channel (blocking). */
+  stdin: Uint8Array | 'channel'
+  /** Refuse to start when the module's initial memory is larger (bytes). */
+  maxMemoryBytes?: number
+}
+
+/** Worker → host messages. */
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'wake' }
+  | { type: 'stdout'; bytes: Uint8Array }
+  | { type: 'stderr'; bytes: Uint8Array }
+  | { type: 'exit'; exitCode: number; trap?: string; memoryBytes: number }
+  | { type: 'fault'; message: string }
+
+type WaitAsyncResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> }
+
+/** `Atomics.waitAsync` where the runtime has it (Node 16+, Chromium, Safari 16.4+), else undefined. */
+export const waitAsync = (Atomics as unknown as { waitAsync?: (ta: Int32Array, index: number, value: number) => WaitAsyncResult }).waitAsync

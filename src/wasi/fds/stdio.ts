@@ -1,0 +1,106 @@
+/**
+ * Standard streams. stdout and stderr hand every write to a callback at once (streaming); stdin
+ * reads from a byte source that may block (in a process worker: a channel read that waits for the
+ * owner to have bytes). By default they are not terminals (pipes, as for a Daytona command), so
+ * the guest's stdio buffers fully; `tty: true` makes wasi-libc's `isatty` true (line buffering).
+ */
+import { Fd, wasi } from '@bjorn3/browser_wasi_shim'
+import { RIGHT_READ, RIGHT_WRITE, RIGHTS_STREAM } from '../rights.js'
+
+/** A synchronous byte source for stdin. */
+export interface ByteSource {
+  /** Up to `max` bytes; an empty array means end of input. May block until bytes are available. */
+  read(max: number): Uint8Array
+}
+
+/** A {@link ByteSource} over fixed bytes. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let offset = 0
+  return {
+    read(max) {
+      const part = bytes.subarray(offset, Math.min(bytes.byteLength, offset + max))
+      offset += part.byteLength
+      return part
+    },
+  }
+}
+
+function streamFdstat(tty: boolean, right: bigint): wasi.Fdstat {
+  // wasi-libc's isatty(): a character device without seek/tell rights. A pipe has no WASI file
+  // type, so a non-terminal stream reports `unknown`.
+  const st = new wasi.Fdstat(tty ? wasi.FILETYPE_CHARACTER_DEVICE : wasi.FILETYPE_UNKNOWN, 0)
+  st.fs_rights_base = RIGHTS_STREAM | right
+  st.fs_rights_inherited = 0n
+  return st
+}
+
+function streamFilestat(tty: boolean): wasi.Filestat {
+  return new wasi.Filestat(0n, tty ? wasi.FILETYPE_CHARACTER_DEVICE : wasi.FILETYPE_UNKNOWN, 0n)
+}
+
+/** stdout or stderr: each `fd_write` calls `sink` with the bytes (a fresh copy the sink may keep). */
+export class OutputFd extends Fd {
+  readonly #sink: (bytes: Uint8Array) => void
+  readonly #tty: boolean
+
+  constructor(sink: (bytes: Uint8Array) => void, tty = false) {
+    super()
+    this.#sink = sink
+    this.#tty = tty
+  }
+
+  override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
+    // Read the length first: the sink may transfer (detach) the buffer.
+    const n = data.byteLength
+    if (n > 0) this.#sink(data)
+    return { ret: wasi.ERRNO_SUCCESS, nwritten: n }
+  }
+
+  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, RIGHT_WRITE) }
+  }
+
+  override fd_fdstat_set_flags(): number {
+    return wasi.ERRNO_SUCCESS
+  }
+
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
+    return { ret: wasi.ERRNO_SUCCESS, filestat: streamFilestat(this.#tty) }
+  }
+
+  override fd_seek(): { ret: number; offset: bigint } {
+    return { ret: wasi.ERRNO_SPIPE, offset: 0n }
+  }
+}
+
+/** stdin: `fd_read` reads from a {@link ByteSource}. */
+export class InputFd extends Fd {
+  readonly #source: ByteSource
+  readonly #tty: boolean
+
+  constructor(source: ByteSource, tty = false) {
+    super()
+    this.#source = source
+    this.#tty = tty
+  }
+
+  override fd_read(size: number): { ret: number; data: Uint8Array } {
+    return { ret: wasi.ERRNO_SUCCESS, data: this.#source.read(size) }
+  }
+
+  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, RIGHT_READ) }
+  }
+
+  override fd_fdstat_set_flags(): number {
+    return wasi.ERRNO_SUCCESS
+  }
+
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
+    return { ret: wasi.ERRNO_SUCCESS, filestat: streamFilestat(this.#tty) }
+  }
+
+  override fd_seek(): { ret: number; offset: bigint } {
+    return { ret: wasi.ERRNO_SPIPE, offset: 0n }
+  }
+}
