@@ -114,5 +114,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       return esbuild.build(config)
     }),
   )
+  // Browsers fetch runtime artifacts next to the bundle (platform/browser.ts `loadRuntime`).
+  if (names.includes('kernel-browser')) {
+    const { cpSync, existsSync } = await import('node:fs')
+    for (const artifact of ['quickjs/qjs.wasm']) {
+      if (existsSync(`runtimes/${artifact}`)) cpSync(`runtimes/${artifact}`, `dist/browser/runtimes/${artifact}`, { recursive: true })
+    }
+  }
   console.log(`built ${names.join(', ')} in ${Math.round(performance.now() - started)} ms`)
 }

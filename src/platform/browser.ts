@@ -81,6 +81,12 @@ export const platform: Platform = {
     }
     return new BrowserWorkerHandle(source ?? new URL('./process-worker.js', import.meta.url), 'process worker', 'daylite-process')
   },
+  async loadRuntime(path) {
+    const url = new URL(`./runtimes/${path}`, import.meta.url)
+    const response = await fetch(url)
+    if (!response.ok) throw new Error(`daylite: runtime ${path} could not be fetched from ${url.href} (HTTP ${response.status})`)
+    return new Uint8Array(await response.arrayBuffer())
+  },
   cpuCount: () => globalThis.navigator?.hardwareConcurrency ?? 2,
   hostMemoryBytes: () => undefined,
   toBuffer: (bytes) => bytes,

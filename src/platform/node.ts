@@ -84,6 +84,15 @@ export const platform: Platform = {
     const path = source === undefined ? defaultWorkerPath('process-worker.js') : source instanceof URL ? fileURLToPath(source) : source
     return new NodeWorkerHandle(path, 'process worker')
   },
+  async loadRuntime(path) {
+    // From dist/ (the package) or from src/platform (the sources): runtimes/ sits at the package root.
+    const candidates = [new URL(`../runtimes/${path}`, import.meta.url), new URL(`../../runtimes/${path}`, import.meta.url)]
+    for (const url of candidates) {
+      const file = fileURLToPath(url)
+      if (existsSync(file)) return new Uint8Array(await readFile(file))
+    }
+    throw new Error(`daylite: runtime ${path} not found next to the package (runtimes/${path})`)
+  },
   cpuCount: () => availableParallelism(),
   hostMemoryBytes: () => process.memoryUsage().rss,
   toBuffer: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),

@@ -37,6 +37,11 @@ export interface Platform {
    * messages carry a SharedArrayBuffer, so browsers need cross-origin isolation.
    */
   startProcessWorker(source?: WorkerSource): WorkerHandle
+  /**
+   * The bytes of a runtime artifact shipped with daylite (`quickjs/qjs.wasm`, a path under
+   * `runtimes/`): read from the package in Node, fetched next to the bundle in browsers.
+   */
+  loadRuntime(path: string): Promise<Uint8Array<ArrayBuffer>>
   /** Number of logical CPUs, for pool sizing. */
   cpuCount(): number
   /** Bytes of memory the host process uses, when the platform can tell. */

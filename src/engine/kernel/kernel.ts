@@ -9,6 +9,7 @@ import { SandboxError, SandboxErrorCode } from '../errors.js'
 import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type OutputEvent, type UsageDto } from '../protocol.js'
 import { transfer } from '../rpc.js'
 import { FileService } from './files.js'
+import { programCommands } from './programs.js'
 import { resolveUserPath } from './paths.js'
 
 interface Attached {
@@ -121,7 +122,8 @@ export class Kernel {
 
   #shell(a: Attached): Shell {
     if (!a.shell) {
-      a.shell = new Shell({ vfs: a.vfs, user: a.init.user, env: a.init.env, limits: a.init.limits })
+      const vfs = a.vfs
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs) })
     }
     return a.shell
   }
