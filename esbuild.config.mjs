@@ -9,6 +9,7 @@
 // Type declarations come from `tsc -p tsconfig.build.json` (npm run build).
 import * as esbuild from 'esbuild'
 import { isBuiltin } from 'node:module'
+import { cpSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const common = {
@@ -104,6 +105,18 @@ export const targets = {
   cli: { ...common, platform: 'node', entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['just-bash', '@daytonaio/sdk'], banner: { js: '#!/usr/bin/env node\n' + nodeBanner.js } },
 }
 
+/** The runtime artifacts a browser kernel fetches next to its bundle (platform/browser.ts `loadRuntime`). */
+export const BROWSER_RUNTIMES = ['quickjs/qjs.wasm', 'python/python.wasm', 'python/python313.zip']
+
+/** Copies {@link BROWSER_RUNTIMES} into `<outdir>/runtimes/`. */
+export function copyBrowserRuntimes(outdir) {
+  const root = fileURLToPath(new URL('.', import.meta.url))
+  for (const artifact of BROWSER_RUNTIMES) {
+    const from = `${root}runtimes/${artifact}`
+    if (existsSync(from)) cpSync(from, `${outdir}/runtimes/${artifact}`, { recursive: true })
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(targets)
   const started = performance.now()
@@ -114,12 +127,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       return esbuild.build(config)
     }),
   )
-  // Browsers fetch runtime artifacts next to the bundle (platform/browser.ts `loadRuntime`).
-  if (names.includes('kernel-browser')) {
-    const { cpSync, existsSync } = await import('node:fs')
-    for (const artifact of ['quickjs/qjs.wasm']) {
-      if (existsSync(`runtimes/${artifact}`)) cpSync(`runtimes/${artifact}`, `dist/browser/runtimes/${artifact}`, { recursive: true })
-    }
-  }
+  if (names.includes('kernel-browser')) copyBrowserRuntimes('dist/browser')
   console.log(`built ${names.join(', ')} in ${Math.round(performance.now() - started)} ms`)
 }

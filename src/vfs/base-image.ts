@@ -37,6 +37,8 @@ export function buildLayer(fill: (vfs: Vfs) => void, options: BuildLayerOptions 
 export interface BaseLayerOptions {
   /** Names that get an executable stub `/usr/bin/<name>` (the shell dispatches on the name). */
   commands?: string[]
+  /** Extra read-only files (runtime libraries such as Python's stdlib zip), parents created, owned by root. */
+  files?: { path: string; data: Uint8Array; mode?: number }[]
 }
 
 const PASSWD = `root:x:0:0:root:/root:/bin/bash
@@ -143,6 +145,11 @@ export function createBaseLayer(opts: BaseLayerOptions = {}): Layer {
     dir('/var/tmp', 0o1777)
     for (const name of commands) {
       vfs.writeFile(`/usr/bin/${name}`, `#!/bin/bash\n# daylite builtin: ${name}\n`, { mode: 0o755 })
+    }
+    for (const f of opts.files ?? []) {
+      const parent = f.path.slice(0, f.path.lastIndexOf('/')) || '/'
+      vfs.mkdir(parent, { recursive: true, mode: 0o755 })
+      vfs.writeFile(f.path, f.data, { mode: f.mode ?? 0o644 })
     }
   })
 }

@@ -38,7 +38,9 @@ const PAGE_TIMEOUT_MS = 20_000
 async function buildBrowserLibrary(outdir: string): Promise<void> {
   const config = (await import(pathToFileURL(path.join(root, 'esbuild.config.mjs')).href)) as {
     targets: Record<string, BuildOptions>
+    copyBrowserRuntimes: (outdir: string) => void
   }
+  config.copyBrowserRuntimes(outdir)
   await Promise.all(
     ['browser', 'kernel-browser'].map((name) => {
       const target = config.targets[name]

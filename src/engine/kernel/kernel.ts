@@ -9,7 +9,7 @@ import { SandboxError, SandboxErrorCode } from '../errors.js'
 import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type OutputEvent, type UsageDto } from '../protocol.js'
 import { transfer } from '../rpc.js'
 import { FileService } from './files.js'
-import { programCommands } from './programs.js'
+import { programCommands, runtimeFiles } from './programs.js'
 import { resolveUserPath } from './paths.js'
 
 interface Attached {
@@ -48,13 +48,17 @@ export class Kernel {
   }
 
   /** Takes on a sandbox: builds its VFS from the base layer and its writable image. */
-  attach(init: AttachInit): void {
+  async attach(init: AttachInit): Promise<void> {
     if (this.#attached) throw new SandboxError(SandboxErrorCode.INVALID_STATE, `kernel already serves sandbox ${this.#attached.init.sandboxId}`)
     let base = this.#bases.get(init.baseId)
     if (!base && init.baseId === BUILTIN_BASE_ID) {
-      base = createBaseLayer({ commands: builtinCommandNames() })
+      // Without the runtime files (a deployment that does not serve them) the shell still works;
+      // python3 then says its runtime is missing.
+      const files = await runtimeFiles().catch(() => [])
+      base = createBaseLayer({ commands: builtinCommandNames(), files })
       this.#bases.set(init.baseId, base)
     }
+    if (this.#attached) throw new SandboxError(SandboxErrorCode.INVALID_STATE, 'kernel attached twice')
     if (!base) {
       if (!init.baseBytes) throw new SandboxError(SandboxErrorCode.INTERNAL, `base layer ${init.baseId} unknown to this kernel`)
       base = Layer.deserialize(init.baseBytes)

@@ -10,9 +10,73 @@ import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../.
 import type { SyncVfs } from '../../vfs/types.js'
 
 /** The WASI programs the kernel knows, by command name. */
-const PROGRAMS: Record<string, { artifact: string; argv0: string }> = {
-  qjs: { artifact: 'quickjs/qjs.wasm', argv0: 'qjs' },
+interface Program {
+  artifact: string
+  argv0: string
+  /** Rewrites arguments before the run (e.g. makes a script path absolute). */
+  args?: (args: string[], cwd: string) => string[]
 }
+
+const PROGRAMS: Record<string, Program> = {
+  qjs: { artifact: 'quickjs/qjs.wasm', argv0: 'qjs' },
+  python3: { artifact: 'python/python.wasm', argv0: 'python3', args: pythonArgs },
+  python: { artifact: 'python/python.wasm', argv0: 'python3', args: pythonArgs },
+}
+
+/** Python options that take a value in the next argument. */
+const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs'])
+
+/**
+ * CPython makes the script path absolute before `sitecustomize` can change directory, against the
+ * "/" wasi-libc starts in: give it the absolute path the shell means.
+ */
+function pythonArgs(args: string[], cwd: string): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '-c' || a === '-m' || a === '-' || a === '--') return args
+    if (PYTHON_VALUE_OPTIONS.has(a)) {
+      i++
+      continue
+    }
+    if (a.startsWith('-')) {
+      if (/^-[^-]*[cm]/.test(a)) return args // -uc 'code', -um mod
+      continue
+    }
+    if (a.startsWith('/')) return args
+    const copy = args.slice()
+    copy[i] = `${cwd.replace(/\/+$/, '')}/${a}`
+    return copy
+  }
+  return args
+}
+
+/**
+ * Read-only runtime files every sandbox sees in its base layer: Python's standard library as a
+ * zip where CPython looks for it by default (and the marker isolated mode checks).
+ */
+export async function runtimeFiles(): Promise<{ path: string; data: Uint8Array }[]> {
+  const stdlib = await platform.loadRuntime('python/python313.zip')
+  const text = (t: string): Uint8Array => new TextEncoder().encode(t)
+  return [
+    { path: '/usr/local/lib/python313.zip', data: stdlib },
+    { path: '/usr/local/lib/python3.13/os.py', data: new Uint8Array(0) },
+    // getpath looks for this directory to find the exec prefix.
+    { path: '/usr/local/lib/python3.13/lib-dynload/.keep', data: new Uint8Array(0) },
+    // wasi-libc starts every program in "/" (it does not read PWD); start Python in the shell's cwd.
+    { path: '/usr/local/lib/python3.13/sitecustomize.py', data: text(SITECUSTOMIZE) },
+  ]
+}
+
+const SITECUSTOMIZE = `# daylite: start in the directory the shell ran us from (wasi-libc begins in "/").
+import os as _os
+_pwd = _os.environ.get("PWD")
+if _pwd:
+    try:
+        _os.chdir(_pwd)
+    except OSError:
+        pass
+del _os, _pwd
+`
 
 const modules = new Map<string, Promise<WebAssembly.Module>>()
 let processes: ProcessHost | undefined
@@ -55,8 +119,8 @@ export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand
         const err: Uint8Array[] = []
         const proc = host().spawn({
           module,
-          args: [program.argv0, ...args],
-          env: ctx.env,
+          args: [program.argv0, ...(program.args ? program.args(args, ctx.cwd) : args)],
+          env: { ...ctx.env, PWD: ctx.cwd },
           cwd: ctx.cwd,
           vfs: vfs(),
           stdin: ctx.stdinBytes,
