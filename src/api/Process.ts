@@ -4,7 +4,7 @@
 import type { SandboxHost } from '../engine/sandbox-host.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import { daytonaCall } from './errors.js'
-import type { Command, ExecuteResponse, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse } from './types.js'
+import type { CodeRunParams, Command, ExecuteResponse, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse } from './types.js'
 
 function seconds(timeout: number | undefined, what = 'timeout'): number | undefined {
   if (timeout === undefined || timeout === null) return undefined
@@ -39,6 +39,23 @@ export class Process {
   executeCommand(command: string, cwd?: string, env?: Record<string, string>, timeout?: number): Promise<ExecuteResponse> {
     return daytonaCall(async () => {
       const reply = await this.#host.exec({ command, cwd, env, timeoutMs: seconds(timeout) })
+      return { exitCode: reply.exitCode, result: reply.output, artifacts: { stdout: reply.output } }
+    })
+  }
+
+  /**
+   * Runs code in a fresh interpreter with Daytona's semantics (stateless; `argv` and `env` as
+   * given; stdout and stderr interleaved in `result`). Python today; JavaScript and TypeScript
+   * raise a clear error until their runtime lands.
+   * @param timeout - seconds; past it a `DaytonaTimeoutError` is thrown
+   * @example
+   * ```ts
+   * const r = await sandbox.process.codeRun('import sys; print(sys.argv[1:])', { argv: ['a'] })
+   * ```
+   */
+  codeRun(code: string, params?: CodeRunParams, timeout?: number): Promise<ExecuteResponse> {
+    return daytonaCall(async () => {
+      const reply = await this.#host.codeRun({ code, argv: params?.argv, env: params?.env, timeoutMs: seconds(timeout) })
       return { exitCode: reply.exitCode, result: reply.output, artifacts: { stdout: reply.output } }
     })
   }

@@ -112,6 +112,9 @@ function unrefTimer(t: TimerHandle): TimerHandle {
 
 let execCounter = 0
 
+/** The label Daytona keeps a sandbox's language in. */
+const LANGUAGE_LABEL = 'code-toolbox-language'
+
 /** A Daytona-compatible id: a random UUID. */
 export function newId(): string {
   return crypto.randomUUID()
@@ -430,6 +433,28 @@ export class SandboxHost implements KernelOwner {
       throw new SandboxError(SandboxErrorCode.TIMEOUT, `command timed out after ${timeoutMs / 1000} s`, { timeoutMs, output: reply.output })
     }
     return reply
+  }
+
+  /**
+   * Runs code in a fresh process, as Daytona's `codeRun` does: the language comes from the
+   * sandbox's `code-toolbox-language` label; python reads the code from stdin (`python3 -u -`, so
+   * `sys.argv == ['-', ...argv]`).
+   * @throws SandboxError UNSUPPORTED for languages whose runtime is not wired yet
+   */
+  async codeRun(req: { code: string; argv?: string[]; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecReply> {
+    if (typeof req.code !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'code must be a string')
+    const argv = req.argv ?? []
+    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'argv must be an array of strings')
+    const language = this.#info.labels[LANGUAGE_LABEL] ?? 'python'
+    if (language !== 'python') {
+      throw new SandboxError(
+        SandboxErrorCode.UNSUPPORTED,
+        `codeRun for ${language} is not available in the in-process engine yet (QuickJS runs as the qjs command; the Node-compatible runtime is in progress)`,
+        { language },
+      )
+    }
+    const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
+    return this.exec({ command: `python3 -u -${quoted ? ` ${quoted}` : ''}`, stdin: req.code, env: req.env, timeoutMs: req.timeoutMs })
   }
 
   async #run(req: ExecRequest, onOutput?: (e: OutputEvent) => void): Promise<ExecReply> {

@@ -13,6 +13,26 @@ afterAll(async () => {
   await daytona.dispose()
 })
 
+describe('process.codeRun (python)', () => {
+  it('runs code in a fresh interpreter with argv and env, Daytona-style', async () => {
+    const r = await sandbox.process.codeRun('import os, sys\nprint(sys.argv, os.environ["GREETING"])\nx = 1', { argv: ['a', "it's"], env: { GREETING: 'hi' } })
+    expect(r.exitCode).toBe(0)
+    expect(r.result).toBe(`['-', 'a', "it's"] hi\n`)
+    const again = await sandbox.process.codeRun('print(globals().get("x", "fresh"))')
+    expect(again.result).toBe('fresh\n')
+    const failed = await sandbox.process.codeRun('raise ValueError("bad")')
+    expect(failed.exitCode).toBe(1)
+    expect(failed.result).toContain('ValueError: bad')
+    await expect(sandbox.process.codeRun('while True: pass', undefined, 1)).rejects.toBeInstanceOf(DaytonaTimeoutError)
+  })
+
+  it('says clearly that JavaScript/TypeScript codeRun is not there yet', async () => {
+    const js = await daytona.create({ language: 'typescript' })
+    await expect(js.process.codeRun('console.log(1)')).rejects.toThrow(/codeRun for typescript is not available/)
+    await js.delete()
+  })
+})
+
 describe('python3 in the shell', () => {
   it('runs -c with the standard library (json, sqlite3, zlib)', async () => {
     const r = await sandbox.process.executeCommand(

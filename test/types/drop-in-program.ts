@@ -18,6 +18,8 @@ export async function program(): Promise<void> {
   const out: string = r.result
   void [exit, out, r.artifacts?.stdout]
 
+  const code = await sandbox.process.codeRun('print(1)', { argv: ['a'], env: { B: '1' } }, 10)
+  void [code.exitCode, code.result]
   await sandbox.fs.uploadFile(Buffer.from('...'), 'data/in.csv')
   await sandbox.fs.uploadFiles([{ source: Buffer.from('a'), destination: 'a.txt' }])
   const buf: Buffer = await sandbox.fs.downloadFile('data/in.csv')

@@ -32,6 +32,7 @@ export type FsCheck = Assert<Assignable<Pick<Ours.FileSystem, FsMethods>, Pick<S
 /** Methods of Process this engine implements. */
 export type ProcessMethods =
   | 'executeCommand'
+  | 'codeRun'
   | 'createSession'
   | 'getSession'
   | 'getSessionCommand'
