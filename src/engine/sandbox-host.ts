@@ -441,11 +441,11 @@ export class SandboxHost implements KernelOwner {
    * `sys.argv == ['-', ...argv]`).
    * @throws SandboxError UNSUPPORTED for languages whose runtime is not wired yet
    */
-  async codeRun(req: { code: string; argv?: string[]; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecReply> {
+  async codeRun(req: { code: string; argv?: string[]; env?: Record<string, string>; timeoutMs?: number; language?: string }): Promise<ExecReply> {
     if (typeof req.code !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'code must be a string')
     const argv = req.argv ?? []
     if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'argv must be an array of strings')
-    const language = this.#info.labels[LANGUAGE_LABEL] ?? 'python'
+    const language = req.language ?? this.#info.labels[LANGUAGE_LABEL] ?? 'python'
     if (language !== 'python') {
       throw new SandboxError(
         SandboxErrorCode.UNSUPPORTED,

@@ -40,11 +40,6 @@ export const STDERR_MARKER: Buffer = Buffer.from([0x02, 0x02, 0x02])
 /** Largest non-file field of a multipart upload (a destination path). */
 const MAX_FIELD_BYTES = 64 * 1024
 
-/** The message of `/process/code-run` until the runtimes land. */
-export const CODE_RUN_UNAVAILABLE =
-  'codeRun is not available in daylite yet: the Python and JavaScript/TypeScript runtimes are in progress. ' +
-  'Run code through executeCommand meanwhile, or use the remote fallback.'
-
 function requireStarted(host: SandboxHost): void {
   if (host.state !== 'started') {
     throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${host.id} is not running (state: ${host.state}); start it first`, { state: host.state })
@@ -96,8 +91,20 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
     const reply = await host.exec({ command, cwd: optionalString(body, 'cwd'), env: optionalRecord(body, 'envs'), timeoutMs: timeoutMs(body) })
     return ok({ exitCode: reply.exitCode, result: reply.output })
   })
-  router.add('POST', '/process/code-run', () => {
-    throw notServed(CODE_RUN_UNAVAILABLE)
+  router.add('POST', '/process/code-run', async ({ req, host }) => {
+    const body = await readObject(req)
+    const code = body.code
+    if (typeof code !== 'string') throw badRequest('code must be a string')
+    const argv = body.argv ?? []
+    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw badRequest('argv must be an array of strings')
+    const reply = await host.codeRun({
+      code,
+      argv: argv as string[],
+      env: optionalRecord(body, 'envs'),
+      timeoutMs: timeoutMs(body),
+      language: optionalString(body, 'language'),
+    })
+    return ok({ exitCode: reply.exitCode, result: reply.output })
   })
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────

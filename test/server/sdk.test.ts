@@ -304,13 +304,14 @@ describe('daylite serve: errors', () => {
     expect((error as DaytonaError).message).toMatch(/already completed/)
   })
 
-  it('codeRun raises a DaytonaError that says code execution is not available yet', async () => {
-    const started = Date.now()
-    const error = await sandbox.process.codeRun('print(1)').catch((e: unknown) => e)
+  it('codeRun runs python with argv and env; javascript says clearly it is not there yet', async () => {
+    const r = await sandbox.process.codeRun('import os, sys; print(sys.argv[1:], os.environ["X"])', { argv: ['a'], env: { X: 'y' } })
+    expect(r).toMatchObject({ exitCode: 0, result: "['a'] y\n" })
+    const js = await daytona.create({ language: 'javascript' })
+    const error = await js.process.codeRun('console.log(1)').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DaytonaError)
-    expect((error as DaytonaError).message).toMatch(/codeRun is not available in daylite yet/)
-    expect((error as DaytonaError).statusCode).toBe(501)
-    expect(Date.now() - started).toBeLessThan(1000)
+    expect((error as DaytonaError).message).toMatch(/codeRun for javascript is not available/)
+    await js.delete()
   })
 
   it('toolbox calls on a stopped sandbox are refused with a typed error', async () => {
