@@ -135,6 +135,7 @@ export class KernelPool {
       this.#spawn().then(
         (w) => {
           this.#warming--
+          this.#placed()
           this.#giveBack(w)
         },
         (error: unknown) => {
@@ -157,8 +158,13 @@ export class KernelPool {
     return p
   }
 
+  /**
+   * Starts a worker. `#spawning` counts it until whoever receives it places it (in the idle list or
+   * the leased set, via {@link KernelPool.#placed}), so the pool never counts fewer workers than exist.
+   */
   async #doSpawn(): Promise<KernelWorker> {
     this.#spawning++
+    let ok = false
     try {
       const handle = this.#platform.startKernelWorker(this.#source)
       const worker = new KernelWorker(handle, (w, reason) => this.#onExit(w, reason))
@@ -172,10 +178,16 @@ export class KernelPool {
         await worker.terminate()
         throw new SandboxError(SandboxErrorCode.DISPOSED, 'the engine was disposed')
       }
+      ok = true
       return worker
     } finally {
-      this.#spawning--
+      if (!ok) this.#spawning--
     }
+  }
+
+  /** A freshly spawned worker is now counted where it was put. */
+  #placed(): void {
+    this.#spawning--
   }
 
   #onExit(worker: KernelWorker, reason: string): void {
@@ -193,6 +205,7 @@ export class KernelPool {
     if (this.#disposed) throw new SandboxError(SandboxErrorCode.DISPOSED, 'the engine was disposed')
     const worker = await this.#take()
     if (this.#disposed) {
+      this.#leased.delete(worker)
       void worker.terminate()
       throw new SandboxError(SandboxErrorCode.DISPOSED, 'the engine was disposed')
     }
@@ -204,10 +217,18 @@ export class KernelPool {
 
   async #take(): Promise<KernelWorker> {
     const idle = this.#idle.pop()
-    if (idle) return idle
+    if (idle) {
+      this.#leased.add(idle)
+      return idle
+    }
     // A warm-up spawn is on its way: wait for it rather than starting a second one that competes for the CPU.
     if (this.#warming > this.#waiters.length) return new Promise<KernelWorker>((resolve, reject) => this.#waiters.push({ resolve, reject }))
-    if (this.#alive() < this.#limits.maxKernelWorkers) return this.#spawn()
+    if (this.#alive() < this.#limits.maxKernelWorkers) {
+      const w = await this.#spawn()
+      this.#leased.add(w)
+      this.#placed()
+      return w
+    }
     const victim = this.#lruParkable()
     const waiting = new Promise<KernelWorker>((resolve, reject) => this.#waiters.push({ resolve, reject }))
     if (victim) void victim.park().catch(() => {})
@@ -243,6 +264,8 @@ export class KernelPool {
     }
     const waiter = this.#waiters.shift()
     if (waiter) {
+      // Counted as leased from now on, not only when the waiter resumes.
+      this.#leased.add(worker)
       waiter.resolve(worker)
       return
     }
@@ -257,7 +280,10 @@ export class KernelPool {
     if (this.#waiters.length === 0) return
     if (this.#alive() < this.#limits.maxKernelWorkers) {
       void this.#spawn().then(
-        (w) => this.#giveBack(w),
+        (w) => {
+          this.#placed()
+          this.#giveBack(w)
+        },
         (e: unknown) => this.#waiters.shift()?.reject(e instanceof SandboxError ? e : new SandboxError(SandboxErrorCode.WORKER_CRASHED, String(e))),
       )
     } else {

@@ -55,6 +55,8 @@ describe('kernel workers', () => {
 
   it('shares a bounded pool: 100 sandboxes created and used concurrently', async () => {
     const daytona = new Daytona({ limits: { maxKernelWorkers: 4, parkAfterMs: 10 } })
+    let peak = 0
+    const sampler = setInterval(() => (peak = Math.max(peak, daytona.stats().alive)), 1)
     try {
       const boxes = await Promise.all(Array.from({ length: 100 }, (_, i) => daytona.create({ labels: { i: String(i) } })))
       const results = await Promise.all(
@@ -68,7 +70,9 @@ describe('kernel workers', () => {
       // every sandbox kept its own file through parking and re-attaching
       const again = await Promise.all(boxes.map((b) => b.process.executeCommand('cat n.txt')))
       expect(again.map((r) => r.result)).toEqual(boxes.map((_, i) => `n${i}`))
+      expect(peak).toBeLessThanOrEqual(4)
     } finally {
+      clearInterval(sampler)
       await daytona.dispose()
     }
   }, 120_000)
