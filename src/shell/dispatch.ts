@@ -5,7 +5,7 @@
  * `\0asm` runs the registered `wasi-run`; a daylite stub (`# daylite builtin: <name>`) runs `<name>`.
  */
 import type { SyncVfs } from '../vfs/types.js'
-import { resolvePosix } from './fs-adapter.js'
+import { resolvePath as resolvePosix } from '../vfs/path.js'
 import type { ShellCommandResult } from './types.js'
 
 /** What {@link dispatchExecutable} needs from the shell. */

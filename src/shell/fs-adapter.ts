@@ -14,6 +14,7 @@
 import type { BufferEncoding, ByteString, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from 'just-bash'
 import { unsafeBytesFromLatin1 } from 'just-bash'
 import type { SyncVfs, VfsStats } from '../vfs/types.js'
+import { normalizePath, resolvePath } from '../vfs/path.js'
 
 type ReadFileOptions = Exclude<Parameters<IFileSystem['readFile']>[1], BufferEncoding | undefined>
 type WriteFileOptions = Exclude<Parameters<IFileSystem['writeFile']>[2], BufferEncoding | undefined>
@@ -151,21 +152,7 @@ function fromBytes(b: Uint8Array, encoding: BufferEncoding): string {
   }
 }
 
-/** Normalises an absolute POSIX path (`.`/`..`/`//` removed). */
-export function normalizePath(p: string): string {
-  const parts: string[] = []
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') parts.pop()
-    else parts.push(seg)
-  }
-  return `/${parts.join('/')}`
-}
 
-/** Resolves `path` against the absolute directory `base`. */
-export function resolvePosix(base: string, path: string): string {
-  return normalizePath(path.startsWith('/') ? path : `${base}/${path}`)
-}
 
 /** Content of a daylite command stub (the base image writes the same). */
 export function stubText(name: string): string {
@@ -462,7 +449,7 @@ export class VfsFileSystem implements IFileSystem {
   }
 
   resolvePath(base: string, path: string): string {
-    return resolvePosix(base, path)
+    return resolvePath(base, path)
   }
 
   /**

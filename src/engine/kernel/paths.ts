@@ -1,18 +1,8 @@
 /**
  * Path helpers for the kernel: POSIX join/normalise and validation of user-supplied paths.
  */
+import { normalizePath as normalize } from '../../vfs/index.js'
 import { SandboxError, SandboxErrorCode } from '../errors.js'
-
-/** Normalises an absolute POSIX path lexically (`/a/./b/../c` → `/a/c`). */
-export function normalize(path: string): string {
-  const out: string[] = []
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') out.pop()
-    else out.push(part)
-  }
-  return '/' + out.join('/')
-}
 
 /** Joins POSIX path parts. */
 export function join(...parts: string[]): string {

@@ -1,7 +1,7 @@
 /**
  * `chown [-R] [-h] OWNER[:GROUP] FILE…` with names from /etc/passwd and /etc/group or numeric ids.
  */
-import { resolvePosix } from '../fs-adapter.js'
+import { resolvePath as resolvePosix } from '../../vfs/path.js'
 import { loadAccounts, type Accounts } from './accounts.js'
 import { fail, type BuiltinCommand, type BuiltinContext } from './context.js'
 

@@ -3,7 +3,8 @@
  * symlinks as `name -> target`, `total` lines. Flags: -l -a -A -h -R -1 -t -S -r -d -F -n -p.
  */
 import type { SyncVfs, VfsStats } from '../../vfs/types.js'
-import { DEVICE_NAMES, resolvePosix } from '../fs-adapter.js'
+import { resolvePath as resolvePosix } from '../../vfs/path.js'
+import { DEVICE_NAMES } from '../fs-adapter.js'
 import { loadAccounts, type Accounts } from './accounts.js'
 import type { BuiltinCommand, BuiltinContext } from './context.js'
 
