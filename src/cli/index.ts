@@ -85,6 +85,12 @@ async function demo(): Promise<void> {
   const s = await sandbox.process.executeSessionCommand('demo', { command: 'greet' })
   done(`${s.output?.trim()} (exit ${s.exitCode})`)
 
+  done = step('WASI programs: python3 and qjs read the same files (first run loads the runtimes)')
+  r = await sandbox.process.executeCommand(
+    `python3 -c "import csv; print(max(int(r['score']) for r in csv.DictReader(open('data/scores.csv'))))" && qjs -e "print('qjs says', 6 * 7)"`,
+  )
+  done(r.result.trim())
+
   done = step('fs.listFiles + searchFiles + findFiles')
   const files = await sandbox.fs.listFiles('.')
   const found = await sandbox.fs.findFiles('data', 'lin')
