@@ -332,8 +332,10 @@ export class SandboxHost implements KernelOwner {
         this.#image = result.image
         this.#shellStates = result.sessions
         this.#init.pool.release(worker)
-      } catch {
+      } catch (error) {
+        // The kernel died before it could hand the image back: same as a crash while attached.
         void this.#init.pool.kill(worker)
+        this.onKernelExit(`the kernel failed while parking: ${error instanceof Error ? error.message : String(error)}`)
       }
     })()
     this.#detaching = detaching
@@ -834,12 +836,15 @@ export class SandboxHost implements KernelOwner {
 
   /** Crashes the attached kernel worker and waits until the sandbox notices (tests of recovery). */
   async simulateCrash(): Promise<void> {
-    const worker = await this.#kernel()
-    const exited = new Promise<void>((resolve) => this.#exitWaiters.push(resolve))
-    await worker.call('crash', [])
-    let timer: TimerHandle | undefined
-    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 30_000)))])
-    clearTimeout(timer)
+    // Counted as a call in flight, so the sandbox cannot park (and hand this worker to the pool)
+    // between the crash and the exit event.
+    await this.#use(async (worker) => {
+      const exited = new Promise<void>((resolve) => this.#exitWaiters.push(resolve))
+      await worker.call('crash', [])
+      let timer: TimerHandle | undefined
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 30_000)))])
+      clearTimeout(timer)
+    }).catch(() => {})
   }
 
   /** Stops timers and lets the worker go without saving (engine disposal). */
