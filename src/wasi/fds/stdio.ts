@@ -38,26 +38,19 @@ function streamFilestat(tty: boolean): wasi.Filestat {
   return new wasi.Filestat(0n, tty ? wasi.FILETYPE_CHARACTER_DEVICE : wasi.FILETYPE_UNKNOWN, 0n)
 }
 
-/** stdout or stderr: each `fd_write` calls `sink` with the bytes (a fresh copy the sink may keep). */
-export class OutputFd extends Fd {
-  readonly #sink: (bytes: Uint8Array) => void
+/** What stdin, stdout and stderr share: a stream (a tty or a pipe) that cannot seek. */
+abstract class StreamFd extends Fd {
   readonly #tty: boolean
+  readonly #rights: bigint
 
-  constructor(sink: (bytes: Uint8Array) => void, tty = false) {
+  constructor(tty: boolean, rights: bigint) {
     super()
-    this.#sink = sink
     this.#tty = tty
-  }
-
-  override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
-    // Read the length first: the sink may transfer (detach) the buffer.
-    const n = data.byteLength
-    if (n > 0) this.#sink(data)
-    return { ret: wasi.ERRNO_SUCCESS, nwritten: n }
+    this.#rights = rights
   }
 
   override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, RIGHT_WRITE) }
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, this.#rights) }
   }
 
   override fd_fdstat_set_flags(): number {
@@ -73,34 +66,35 @@ export class OutputFd extends Fd {
   }
 }
 
+/** stdout or stderr: each `fd_write` calls `sink` with the bytes (a fresh copy the sink may keep). */
+export class OutputFd extends StreamFd {
+  readonly #sink: (bytes: Uint8Array) => void
+
+  constructor(sink: (bytes: Uint8Array) => void, tty = false) {
+    super(tty, RIGHT_WRITE)
+    this.#sink = sink
+  }
+
+  override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
+    // Read the length first: the sink may transfer (detach) the buffer.
+    const n = data.byteLength
+    if (n > 0) this.#sink(data)
+    return { ret: wasi.ERRNO_SUCCESS, nwritten: n }
+  }
+
+}
+
 /** stdin: `fd_read` reads from a {@link ByteSource}. */
-export class InputFd extends Fd {
+export class InputFd extends StreamFd {
   readonly #source: ByteSource
-  readonly #tty: boolean
 
   constructor(source: ByteSource, tty = false) {
-    super()
+    super(tty, RIGHT_READ)
     this.#source = source
-    this.#tty = tty
   }
 
   override fd_read(size: number): { ret: number; data: Uint8Array } {
     return { ret: wasi.ERRNO_SUCCESS, data: this.#source.read(size) }
   }
 
-  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, RIGHT_READ) }
-  }
-
-  override fd_fdstat_set_flags(): number {
-    return wasi.ERRNO_SUCCESS
-  }
-
-  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
-    return { ret: wasi.ERRNO_SUCCESS, filestat: streamFilestat(this.#tty) }
-  }
-
-  override fd_seek(): { ret: number; offset: bigint } {
-    return { ret: wasi.ERRNO_SPIPE, offset: 0n }
-  }
 }
