@@ -212,3 +212,12 @@ export class ChannelVfs implements SyncVfs {
     return { bytes: n[0] as number, inodes: n[1] as number, maxBytes: n[2] as number, maxInodes: n[3] as number }
   }
 }
+
+/** Asks the host to transpile TypeScript (see `OP.TRANSPILE`). */
+export function transpileOverChannel(client: ChannelClient, source: string, filename: string): { ok: true; code: string } | { ok: false; error: string } {
+  const bytes = enc.encode(source)
+  if (bytes.byteLength + enc.encode(filename).byteLength > client.capacity) return { ok: false, error: `${filename}: too large to transpile (${bytes.byteLength} bytes)` }
+  const answer = client.call(OP.TRANSPILE, 'transpile', filename, '', [], bytes)
+  const text = dec.decode(answer.subarray(1))
+  return answer[0] === 0 ? { ok: true, code: text } : { ok: false, error: text }
+}

@@ -13,6 +13,9 @@ const dec = new TextDecoder()
 /** Provides stdin bytes on request: up to `max` bytes, an empty array at end of input. */
 export type StdinProvider = (max: number) => Uint8Array | Promise<Uint8Array>
 
+/** Transpiles TypeScript to JavaScript for the guest; rejects with a message the guest shows on a syntax error. */
+export type TranspileService = (source: string, filename: string) => string | Promise<string>
+
 /** What a request's answer is. */
 type Answer = Uint8Array | string | undefined
 
@@ -23,12 +26,14 @@ export class ChannelServer {
   readonly #nums: Float64Array
   readonly #data: Uint8Array
   readonly #stdin: StdinProvider | undefined
+  readonly #transpile: TranspileService | undefined
   #closed = false
   #busy = false
   /** Requests served (for measurements). */
   served = 0
 
-  constructor(buffer: SharedArrayBuffer, vfs: SyncVfs, stdin?: StdinProvider) {
+  constructor(buffer: SharedArrayBuffer, vfs: SyncVfs, stdin?: StdinProvider, transpile?: TranspileService) {
+    this.#transpile = transpile
     this.#vfs = vfs
     this.#header = new Int32Array(buffer, 0, HEADER_BYTES / 4)
     this.#nums = new Float64Array(buffer, HEADER_BYTES, NUM_SLOTS)
@@ -93,6 +98,22 @@ export class ChannelServer {
   close(): void {
     this.#closed = true
     Atomics.notify(this.#header, H.STATE)
+  }
+
+  async #transpileAnswer(source: string, filename: string): Promise<Uint8Array> {
+    const tagged = (tag: number, text: string): Uint8Array => {
+      const body = enc.encode(text)
+      const out = new Uint8Array(body.byteLength + 1)
+      out[0] = tag
+      out.set(body, 1)
+      return out
+    }
+    if (this.#transpile === undefined) return tagged(1, 'TypeScript is not available in this process')
+    try {
+      return tagged(0, await this.#transpile(source, filename))
+    } catch (e) {
+      return tagged(1, e instanceof Error ? e.message : String(e))
+    }
   }
 
   #stats(st: VfsStats): undefined {
@@ -201,6 +222,8 @@ export class ChannelServer {
         const r = this.#stdin(max)
         return r instanceof Promise ? r.then((b) => b.subarray(0, max)) : r.subarray(0, max)
       }
+      case OP.TRANSPILE:
+        return this.#transpileAnswer(dec.decode(bytes), path)
       default:
         throw new Error(`unknown channel op ${h[H.OP]}`)
     }

@@ -6,9 +6,9 @@
 import { platform } from '#platform'
 import type { SyncVfs } from '../vfs/index.js'
 import { ChannelServer } from './channel-server.js'
-import type { StdinProvider } from './channel-server.js'
+import type { StdinProvider, TranspileService } from './channel-server.js'
 import { DATA_OFFSET, DEFAULT_DATA_BYTES, H, HEADER_BYTES, STATE, WAKE, waitAsync } from './protocol.js'
-import type { RunMessage, Wake, WorkerMessage } from './protocol.js'
+import type { InitMessage, MemoryImage, RunMessage, Wake, WorkerMessage } from './protocol.js'
 
 /** The part of a platform worker handle the host uses (`Platform.startProcessWorker()` returns one). */
 export interface ProcessWorkerHandle {
@@ -53,6 +53,24 @@ export interface SpawnOptions {
    * docs/decisions/0004).
    */
   maxMemoryBytes?: number
+  /**
+   * Start from a memory snapshot (a module following daylite's snapshot protocol, see
+   * docs/decisions/0005): the first such spawn of `module` in this host initialises it once with
+   * `init` (its own argv, env and a VFS holding only the runtime's files, so no sandbox's state
+   * leaks into the image) and keeps the memory; every run then restores that image into a fresh
+   * instance and calls `daylite_run`. If initialisation fails, runs go cold.
+   */
+  snapshot?: SnapshotInit
+  /** Serves the guest's `daylite.transpile` calls (TypeScript → JavaScript). */
+  transpile?: TranspileService
+}
+
+/** How a snapshot module is initialised (see {@link SpawnOptions.snapshot}). */
+export interface SnapshotInit {
+  args: string[]
+  env: Record<string, string>
+  /** The VFS the initialisation sees (its runtime files only). */
+  vfs: SyncVfs
 }
 
 /** How a process ended. */
@@ -82,6 +100,8 @@ interface PooledWorker {
   listener: ((m: WorkerMessage) => void) | undefined
   /** Called if the worker dies. */
   died: ((reason: string) => void) | undefined
+  /** Keys of the modules this worker holds. */
+  modules: Set<string>
 }
 
 const KILLED = 137
@@ -129,6 +149,10 @@ export class ProcessHost {
   readonly #idle: PooledWorker[] = []
   readonly #busy = new Set<PooledWorker>()
   readonly #wake: Wake = waitAsync !== undefined ? WAKE.ATOMICS : WAKE.MESSAGE
+  readonly #moduleKeys = new WeakMap<WebAssembly.Module, string>()
+  /** Memory images by module key: pending while one worker initialises, null when init failed. */
+  readonly #images = new Map<string, Promise<MemoryImage | null>>()
+  #modulesSeen = 0
   #disposed = false
 
   constructor(options: ProcessHostOptions = {}) {
@@ -167,6 +191,7 @@ export class ProcessHost {
       channel: new SharedArrayBuffer(DATA_OFFSET + this.#channelBytes),
       listener: undefined,
       died: undefined,
+      modules: new Set(),
     }
     handle.onMessage((message) => {
       const m = message as WorkerMessage
@@ -183,6 +208,18 @@ export class ProcessHost {
     return w
   }
 
+  #keyOf(module: WebAssembly.Module): string {
+    let key = this.#moduleKeys.get(module)
+    if (key === undefined) {
+      key = `module-${++this.#modulesSeen}`
+      this.#moduleKeys.set(module, key)
+    }
+    return key
+  }
+
+  /** Time the last snapshot initialisation took, by module (for measurements). */
+  readonly initMs = new Map<WebAssembly.Module, number>()
+
   /** Starts a program. */
   spawn(options: SpawnOptions): WasiProcess {
     this.#check()
@@ -192,7 +229,14 @@ export class ProcessHost {
     const header = new Int32Array(w.channel, 0, HEADER_BYTES / 4)
     Atomics.store(header, H.STATE, STATE.IDLE)
     const stdin = options.stdin
-    const server = new ChannelServer(w.channel, options.vfs, typeof stdin === 'function' ? stdin : undefined)
+    const moduleKey = this.#keyOf(options.module)
+    let server: ChannelServer | undefined
+    const serveWith = (vfs: SyncVfs, provider?: StdinProvider): void => {
+      server?.close()
+      Atomics.store(header, H.STATE, STATE.IDLE)
+      server = new ChannelServer(w.channel, vfs, provider, options.transpile)
+      if (this.#wake === WAKE.ATOMICS) void server.serve()
+    }
     let settle!: (r: ProcessResult) => void
     let fail!: (e: Error) => void
     const exited = new Promise<ProcessResult>((resolve, reject) => {
@@ -200,10 +244,13 @@ export class ProcessHost {
       fail = reject
     })
     let done = false
+    let imageReply: ((m: Extract<WorkerMessage, { type: 'image' }>) => void) | undefined
+    let abortInit: ((e: Error) => void) | undefined
     const finish = (): boolean => {
       if (done) return false
       done = true
-      server.close()
+      abortInit?.(new Error('the process ended during its runtime initialisation'))
+      server?.close()
       w.listener = undefined
       w.died = undefined
       this.#busy.delete(w)
@@ -212,13 +259,16 @@ export class ProcessHost {
     w.listener = (m) => {
       switch (m.type) {
         case 'wake':
-          void server.poll()
+          void server?.poll()
           return
         case 'stdout':
           options.onStdout?.(m.bytes)
           return
         case 'stderr':
           options.onStderr?.(m.bytes)
+          return
+        case 'image':
+          imageReply?.(m)
           return
         case 'exit':
           if (!finish()) return
@@ -240,12 +290,53 @@ export class ProcessHost {
       settle({ exitCode: KILLED, killed: true })
       await w.handle.terminate()
     }
-    void w.ready.then(() => {
+    /** The module, the first time this worker is sent it. */
+    const moduleFor = (): { module?: WebAssembly.Module } => {
+      if (w.modules.has(moduleKey)) return {}
+      w.modules.add(moduleKey)
+      return { module: options.module }
+    }
+    /** This worker initialises the snapshot (when no other has) and answers with the image. */
+    const imageFor = (init: SnapshotInit): Promise<MemoryImage | null> => {
+      const known = this.#images.get(moduleKey)
+      if (known) return known
+      const pending = new Promise<MemoryImage | null>((resolve, reject) => {
+        const started = performance.now()
+        imageReply = (m) => {
+          imageReply = undefined
+          abortInit = undefined
+          this.initMs.set(options.module, performance.now() - started)
+          resolve(m.image)
+        }
+        abortInit = (e) => {
+          abortInit = undefined
+          reject(e)
+        }
+        serveWith(init.vfs)
+        const message: InitMessage = { type: 'init', moduleKey, ...moduleFor(), args: init.args, env: init.env, cwd: '/', channel: w.channel, wake: this.#wake }
+        w.handle.post(message)
+      })
+      this.#images.set(moduleKey, pending)
+      // A failed initialisation (a dead worker) is retried by the next spawn.
+      pending.catch(() => this.#images.delete(moduleKey))
+      return pending
+    }
+    void (async () => {
+      await w.ready
+      let image: MemoryImage | null = null
+      if (options.snapshot) {
+        try {
+          image = await imageFor(options.snapshot)
+        } catch {
+          return // killed or died while initialising: the spawn has ended already
+        }
+      }
       if (done) return
-      if (this.#wake === WAKE.ATOMICS) void server.serve()
+      serveWith(options.vfs, typeof stdin === 'function' ? stdin : undefined)
       const message: RunMessage = {
         type: 'run',
-        module: options.module,
+        moduleKey,
+        ...moduleFor(),
         args: options.args,
         env: options.env ?? {},
         cwd: options.cwd ?? '/',
@@ -253,10 +344,13 @@ export class ProcessHost {
         channel: w.channel,
         wake: this.#wake,
         stdin: typeof stdin === 'function' ? 'channel' : typeof stdin === 'string' ? new TextEncoder().encode(stdin) : (stdin ?? new Uint8Array(0)),
+        // Without an image (initialisation failed) the program runs its stock command line.
+        entry: image ? 'snapshot' : 'start',
+        ...(image ? { image } : {}),
         ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
       }
       w.handle.post(message)
-    })
+    })()
     return new WasiProcess(exited, kill)
   }
 

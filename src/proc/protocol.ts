@@ -66,6 +66,11 @@ export const OP = {
   STDIN_READ: 24,
   /** Does nothing: for measuring the round trip. */
   PING: 25,
+  /**
+   * TypeScript → JavaScript by the host (path = file name, bytes = source). The answer's first
+   * byte is 0 for JavaScript or 1 for an error message; the text follows. May wait for the host.
+   */
+  TRANSPILE: 26,
 } as const
 export type Op = (typeof OP)[keyof typeof OP]
 
@@ -95,21 +100,47 @@ export const KINDS = ['file', 'dir', 'symlink'] as const
 export const WAKE = { ATOMICS: 'atomics', MESSAGE: 'message' } as const
 export type Wake = (typeof WAKE)[keyof typeof WAKE]
 
-/** Host → worker: run a program. */
-export interface RunMessage {
-  type: 'run'
-  module: WebAssembly.Module
+/** What every program message carries: the module (posted once per worker) and the channel. */
+interface ProgramMessage {
+  /** Identifies the module in the worker's cache. */
+  moduleKey: string
+  /** The module, when this worker has not been sent `moduleKey` yet. */
+  module?: WebAssembly.Module
   args: string[]
   env: Record<string, string>
   cwd: string
-  tty: boolean
   /** The channel buffer (shared). */
   channel: SharedArrayBuffer
   wake: Wake
+}
+
+/** Host → worker: initialise a snapshot module (`daylite_init`) and send back its memory image. */
+export interface InitMessage extends ProgramMessage {
+  type: 'init'
+}
+
+/** Host → worker: run a program. */
+export interface RunMessage extends ProgramMessage {
+  type: 'run'
+  tty: boolean
   /** Fixed stdin bytes, or `'channel'` to read stdin through the channel (blocking). */
   stdin: Uint8Array | 'channel'
   /** Refuse to start when the module's initial memory is larger (bytes). */
   maxMemoryBytes?: number
+  /**
+   * `'start'`: a cold run (`_start`, or `_initialize` + `daylite_main`). `'snapshot'`: restore
+   * `image` into a fresh instance and call `daylite_run`, or without an image initialise and run in
+   * one instance.
+   */
+  entry: 'start' | 'snapshot'
+  /** The memory image for `entry: 'snapshot'` (shared by every worker; read only). */
+  image?: MemoryImage
+}
+
+/** A snapshot module's memory after `daylite_init`: the non-zero prefix of a memory of `size` bytes. */
+export interface MemoryImage {
+  bytes: SharedArrayBuffer
+  size: number
 }
 
 /** Worker → host messages. */
@@ -120,6 +151,8 @@ export type WorkerMessage =
   | { type: 'stderr'; bytes: Uint8Array }
   | { type: 'exit'; exitCode: number; trap?: string; memoryBytes: number }
   | { type: 'fault'; message: string }
+  /** The answer to an {@link InitMessage}: the image, or null when `daylite_init` failed (exit code given). */
+  | { type: 'image'; image: MemoryImage | null; exitCode: number; initMs: number }
 
 type WaitAsyncResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> }
 

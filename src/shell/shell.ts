@@ -23,7 +23,7 @@ import {
   restoreSession,
   StateCapture,
 } from './session.js'
-import { fromBase64, isSingleCommand, RUN_COMMAND, transformNested, transformScript } from './transform.js'
+import { fromBase64, isSingleCommand, markStreamingStatement, RUN_COMMAND, STREAM_ARG, transformNested, transformScript } from './transform.js'
 import type {
   ShellCommand,
   ShellExecOptions,
@@ -390,9 +390,15 @@ export class Shell {
     run.topLevelSeen = true
     // A command named by a literal path has a `/` in the script text.
     const dispatch = current.script.includes('/') ? isDirectPath : undefined
+    const streams = this.#streamsFn(slot)
     // One simple command without session capture: its output reaches the caller when the script
-    // ends anyway, stdout before stderr, exactly as with sinks; only dispatch matters.
-    if (!run.capture && isSingleCommand(ast)) return dispatch ? transformNested(ast, dispatch) : ast
+    // ends anyway, stdout before stderr, exactly as with sinks; only dispatch (and a streaming
+    // command's marker) matter.
+    if (!run.capture && isSingleCommand(ast)) {
+      const s = ast.statements[0]
+      if (s) markStreamingStatement(s, streams)
+      return dispatch ? transformNested(ast, dispatch) : ast
+    }
     let epilogue: (() => StatementNode[]) | undefined
     if (run.capture) {
       const sinks = slot.sinks
@@ -405,7 +411,14 @@ export class Shell {
       isDirectPath: dispatch,
       functionMarker: run.capture ? FNDEF_CMD : undefined,
       epilogue,
+      streams,
     })
+  }
+
+  /** Which command names stream in this exec: registered streaming commands no shell function shadows. */
+  #streamsFn(slot: Slot): (name: string) => boolean {
+    const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
+    return (name) => this.#commands.get(name)?.streams === true && !functions?.has(name)
   }
 
   /** Turns an exception out of just-bash into an exit code and a message (never rethrows). */
@@ -438,7 +451,7 @@ export class Shell {
     for (const [name, load] of Object.entries(BUILTIN_COMMANDS)) {
       list.push({ name, load: async () => this.#wrap(name, await load(), current) })
     }
-    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current))
+    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current, cmd.streams === true))
     list.push(this.#runCommand(current), this.#stateCommand(current), this.#statusCommand(current), this.#fndefCommand(current))
     return list
   }
@@ -477,12 +490,21 @@ export class Shell {
     }
   }
 
-  #wrap(name: string, cmd: BuiltinCommand, current: () => Current): Command {
+  #wrap(name: string, cmd: BuiltinCommand, current: () => Current, streams = false): Command {
     return {
       name,
       trusted: true,
       execute: async (args, ctx): Promise<ExecResult> => {
-        const r = await cmd.run(args, this.#context(ctx, current().run))
+        const context = this.#context(ctx, current().run)
+        const mark = streams ? args[0] : undefined
+        if (mark?.startsWith(STREAM_ARG)) {
+          // The command's stdout/stderr reach the exec's output unchanged: let it write there as it runs.
+          args = args.slice(1)
+          const out = current().run.out
+          if (mark[STREAM_ARG.length] === '1') context.stdout = (bytes) => out.writeBytes('stdout', bytes)
+          if (mark[STREAM_ARG.length + 1] === '1') context.stderr = (bytes) => out.writeBytes('stderr', bytes)
+        }
+        const r = await cmd.run(args, context)
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
     }

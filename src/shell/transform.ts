@@ -25,6 +25,13 @@ type Redirection = SimpleCommandNode['redirections'][number]
 /** The name of the dispatch command inserted for literal-path commands. */
 export const RUN_COMMAND = '__daylite_run'
 
+/**
+ * First argument inserted before the arguments of a streaming command whose stdout/stderr reach
+ * the exec's output unchanged: `STREAM_ARG` + `1|0` (stdout) + `1|0` (stderr). A shell word cannot
+ * hold NUL, so no user argument looks like it; the shell strips it before the command runs.
+ */
+export const STREAM_ARG = '\0daylite-stream:'
+
 /** What {@link transformScript} does. */
 export interface TransformOptions {
   /** Sink paths for streaming; streaming is off when absent. */
@@ -38,6 +45,8 @@ export interface TransformOptions {
   functionMarker?: string | undefined
   /** Builds the statements run before a top-level `exit` and at the end of the script. */
   epilogue?: (() => StatementNode[]) | undefined
+  /** Commands that write their output while they run (see {@link STREAM_ARG}); none when absent. */
+  streams?: ((name: string) => boolean) | undefined
 }
 
 function word(value: string): WordNode {
@@ -154,12 +163,40 @@ function rewriteDispatch(node: unknown, isDirectPath: (path: string) => boolean)
   })
 }
 
+/** Gives a streaming command its {@link STREAM_ARG} for the streams that reach the exec's output. */
+function markStreaming(c: SimpleCommandNode, flow: Flow, streams: ((name: string) => boolean) | undefined): void {
+  const name = literalWord(c.name)
+  if (!streams || name === null || !streams(name)) return
+  const own = redirectedFds(c.redirections)
+  const out = flow.out && !own.out
+  const err = flow.err && !own.err
+  if (out || err) c.args = [word(`${STREAM_ARG}${out ? 1 : 0}${err ? 1 : 0}`), ...c.args]
+}
+
+/** `streams` minus the names the script defines as functions (a function gets no marker). */
+function withoutFunctions(streams: ((name: string) => boolean) | undefined, ast: ScriptNode): ((name: string) => boolean) | undefined {
+  if (!streams) return undefined
+  const defined = new Set<string>()
+  walk(ast, (n) => {
+    if (n.type === 'FunctionDef') defined.add((n as unknown as { name: string }).name)
+  })
+  return defined.size === 0 ? streams : (name) => !defined.has(name) && streams(name)
+}
+
+/** Marks a top-level statement that is one simple command (its output is transparent). */
+export function markStreamingStatement(s: StatementNode, streams: ((name: string) => boolean) | undefined): void {
+  const c = s.pipelines[0]?.commands[0]
+  if (streams && isSimpleStatement(s) && c?.type === 'SimpleCommand') markStreaming(c, { out: true, err: true }, streams)
+}
+
 class Streamer {
   readonly #out: string
   readonly #err: string
-  constructor(out: string, err: string) {
+  readonly #streams: ((name: string) => boolean) | undefined
+  constructor(out: string, err: string, streams?: (name: string) => boolean) {
     this.#out = out
     this.#err = err
+    this.#streams = streams
   }
 
   statements(list: StatementNode[], flow: Flow): void {
@@ -184,6 +221,7 @@ class Streamer {
       case 'SimpleCommand': {
         const name = literalWord(c.name)
         if (c.name === null || (name !== null && NO_SINK.has(name))) return
+        markStreaming(c, flow, this.#streams)
         const add: Redirection[] = []
         if (flow.out) add.push(appendRedirect(null, this.#out))
         if (flow.err) add.push(appendRedirect(2, this.#err))
@@ -345,11 +383,13 @@ export function transformScript(ast: ScriptNode, opts: TransformOptions): Script
   if (opts.epilogue) rewriteExit(ast.statements, opts.epilogue)
   let statements = ast.statements
   if (opts.sinkOut && opts.sinkErr && !hasPersistentOutputRedirect(ast)) {
-    const streamer = new Streamer(opts.sinkOut, opts.sinkErr)
+    const streams = withoutFunctions(opts.streams, ast)
+    const streamer = new Streamer(opts.sinkOut, opts.sinkErr, streams)
     for (const s of statements) {
       // A wrapped statement that is one simple command needs no sinks of its own: the wrapper
       // delivers the same output (stdout, then stderr, then shell errors) at the same moment.
       if (!isWrapped(s) || !isSimpleStatement(s)) streamer.statement(s, { out: true, err: true })
+      else markStreamingStatement(s, streams)
     }
     statements = statements.map((s) => streamer.wrap(s))
   }

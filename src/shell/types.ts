@@ -43,6 +43,14 @@ export interface ShellCommandContext {
   signal: AbortSignal | undefined
   /** Runs a bash script in a child shell (a new process: exported env only) and returns its output. */
   exec(script: string, options?: ShellSubExecOptions): Promise<ShellCommandResult>
+  /**
+   * Set for a {@link ShellCommand.streams} command whose stdout reaches the exec's output
+   * unchanged (not redirected, piped or captured): bytes written here reach the caller at once,
+   * and must not be repeated in the result's `stdout`.
+   */
+  stdout?: (bytes: Uint8Array) => void
+  /** As {@link stdout}, for stderr. */
+  stderr?: (bytes: Uint8Array) => void
 }
 
 /**
@@ -56,6 +64,8 @@ export interface ShellCommandContext {
 export interface ShellCommand {
   /** Runs the command; `args` excludes the command name. Throwing gives `name: message`, exit 1. */
   run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult>
+  /** The command writes output while it runs, through `ctx.stdout`/`ctx.stderr` when they are set. */
+  streams?: boolean
 }
 
 /** Result of {@link Shell.exec}. */

@@ -1,7 +1,8 @@
 /**
  * `src/wasi`: WASI preview1 over the sandbox VFS, on browser_wasi_shim's Fd classes.
  */
-export { createWasi, runWasi } from './wasi.js'
+export { createWasi, runWasi, isSnapshotModule, restoreMemory } from './wasi.js'
+export type { Transpile, TranspileResult } from './syscalls/daylite.js'
 export type { RunWasiOptions, WasiOptions, WasiProgram, WasiResult } from './wasi.js'
 export { VfsDirectory, joinPath } from './fds/directory.js'
 export { VfsFile } from './fds/file.js'

@@ -17,6 +17,8 @@ import { fdSyscalls } from './syscalls/fd.js'
 import { pathSyscalls } from './syscalls/path.js'
 import { pollSyscalls } from './syscalls/poll.js'
 import { procSyscalls } from './syscalls/proc.js'
+import { dayliteImports } from './syscalls/daylite.js'
+import type { Transpile } from './syscalls/daylite.js'
 
 /** What a WASI program runs with. */
 export interface WasiOptions {
@@ -36,6 +38,8 @@ export interface WasiOptions {
   onStderr?: (bytes: Uint8Array) => void
   /** Make stdin/stdout/stderr terminals (line-buffered in the guest). Default false: pipes. */
   tty?: boolean
+  /** Serves the `daylite.transpile` import (TypeScript → JavaScript). Without it the import answers with an error. */
+  transpile?: Transpile
 }
 
 /** How a program ended. A guest failure is data (STYLE 11). */
@@ -46,11 +50,42 @@ export interface WasiResult {
   trap?: string
 }
 
-/** A prepared program: its import object, then `start` once it is instantiated. */
+/**
+ * A prepared program: its import object, then one entry point once it is instantiated.
+ *
+ * Two kinds of module run here. A WASI *command* exports `_start`. A daylite *snapshot reactor*
+ * (our runtime builds, see docs/decisions/0005) exports `_initialize` and three entry points:
+ * `daylite_main` (the stock command line, a cold run), `daylite_init` (initialise in a neutral
+ * environment, then return so that the memory can be copied) and `daylite_run` (run this
+ * process's argv/env/cwd from that initialised state, in the same instance or in a fresh one whose
+ * memory was overwritten with the copy).
+ */
 export interface WasiProgram {
   readonly imports: WebAssembly.Imports
-  /** Runs `_start` to completion. Host faults (a broken channel) are thrown. */
+  /** A cold run: `_start`, or `_initialize` + `daylite_main`. Host faults (a broken channel) are thrown. */
   start(instance: WebAssembly.Instance): WasiResult
+  /** Snapshot protocol, first half: `_initialize` + `daylite_init`. Exit code 0 means initialised. */
+  init(instance: WebAssembly.Instance): WasiResult
+  /**
+   * Snapshot protocol, second half: writes `image` over the instance's memory (growing it first)
+   * when given, then calls `daylite_run`.
+   */
+  run(instance: WebAssembly.Instance, image?: Uint8Array): WasiResult
+}
+
+/** True when `module` follows daylite's snapshot protocol (exports `daylite_init` and `daylite_run`). */
+export function isSnapshotModule(module: WebAssembly.Module): boolean {
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name))
+  return names.has('daylite_init') && names.has('daylite_run') && names.has('_initialize')
+}
+
+const PAGE = 65536
+
+/** Copies a memory image into `memory`, growing it to the image's size first. */
+export function restoreMemory(memory: WebAssembly.Memory, image: Uint8Array): void {
+  const missing = image.byteLength - memory.buffer.byteLength
+  if (missing > 0) memory.grow(Math.ceil(missing / PAGE))
+  new Uint8Array(memory.buffer).set(image)
 }
 
 const TRAP_EXIT = 134
@@ -94,28 +129,59 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
     procSyscalls(ctx),
     argsSyscalls(ctx, options.args, cwd, () => cwdPointer),
   )
+  const bind = (instance: WebAssembly.Instance): Record<string, unknown> => {
+    const exports = instance.exports as Record<string, unknown>
+    if (!(exports.memory instanceof WebAssembly.Memory)) throw new TypeError('not a WASI module: it must export `memory`')
+    memory = exports.memory
+    shim.inst = { exports: { memory } }
+    return exports
+  }
+  const entry = (exports: Record<string, unknown>, name: string): (() => unknown) => {
+    const f = exports[name]
+    if (typeof f !== 'function') throw new TypeError(`not a daylite snapshot module: it must export \`${name}\``)
+    return f as () => unknown
+  }
+  /** Runs guest code; the exit code is `proc_exit`'s, else the function's i32 result (0 for none). */
+  const call = (...steps: (() => unknown)[]): WasiResult => {
+    try {
+      let code = 0
+      for (const step of steps) {
+        const r = step()
+        code = typeof r === 'number' ? r : 0
+        if (code !== 0) break
+      }
+      return { exitCode: code }
+    } catch (e) {
+      if (e instanceof WASIProcExit) return { exitCode: e.code }
+      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+        const trap = e.message
+        options.onStderr?.(new TextEncoder().encode(`wasm trap: ${trap}\n`))
+        return { exitCode: TRAP_EXIT, trap }
+      }
+      throw e
+    }
+  }
   return {
-    imports: { wasi_snapshot_preview1: shim.wasiImport, wasi_unstable: shim.wasiImport },
+    imports: { wasi_snapshot_preview1: shim.wasiImport, wasi_unstable: shim.wasiImport, daylite: dayliteImports(ctx, options.transpile) },
     start(instance) {
-      const exports = instance.exports as { memory?: unknown; _start?: unknown }
-      if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports._start !== 'function') {
-        throw new TypeError('not a WASI command: it must export `memory` and `_start`')
+      const exports = bind(instance)
+      if (cwd !== '/' && memory) cwdPointer = findCwdPointer(module, memory.buffer)
+      if (typeof exports._start === 'function') return call(exports._start as () => void)
+      if (typeof exports.daylite_main === 'function') {
+        const init = typeof exports._initialize === 'function' ? [exports._initialize as () => void] : []
+        return call(...init, exports.daylite_main as () => number)
       }
-      memory = exports.memory
-      shim.inst = { exports: { memory } }
-      if (cwd !== '/') cwdPointer = findCwdPointer(module, memory.buffer)
-      try {
-        ;(exports._start as () => void)()
-        return { exitCode: 0 }
-      } catch (e) {
-        if (e instanceof WASIProcExit) return { exitCode: e.code }
-        if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-          const trap = e.message
-          options.onStderr?.(new TextEncoder().encode(`wasm trap: ${trap}\n`))
-          return { exitCode: TRAP_EXIT, trap }
-        }
-        throw e
-      }
+      throw new TypeError('not a WASI command: it must export `_start` (or `_initialize` and `daylite_main`)')
+    },
+    init(instance) {
+      const exports = bind(instance)
+      return call(entry(exports, '_initialize'), entry(exports, 'daylite_init'))
+    },
+    run(instance, image) {
+      const exports = bind(instance)
+      const run = entry(exports, 'daylite_run')
+      if (image !== undefined && memory) restoreMemory(memory, image)
+      return call(run)
     },
   }
 }

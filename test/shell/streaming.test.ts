@@ -69,3 +69,47 @@ describe('interleaving and streaming', () => {
     expect(r.exitCode).toBe(0)
   })
 })
+
+describe('streaming commands (ShellCommand.streams)', () => {
+  const enc = new TextEncoder()
+  /** Writes "a", waits, writes "b" to the stream(s) it may write to; returns the rest as its result. */
+  const ticker = {
+    streams: true,
+    async run(args: string[], ctx: import('../../src/shell/index.js').ShellCommandContext) {
+      let stdout = ''
+      let stderr = ''
+      for (const part of ['a', 'b']) {
+        if (ctx.stdout) ctx.stdout(enc.encode(`${part}\n`))
+        else stdout += `${part}\n`
+        if (ctx.stderr) ctx.stderr(enc.encode(`E${part}\n`))
+        else stderr += `E${part}\n`
+        await new Promise((r) => setTimeout(r, 150))
+      }
+      return { stdout: stdout + args.join(' '), stderr, exitCode: 0 }
+    },
+  }
+
+  it('a streaming command reaches the caller while it runs, alone or inside a script', async () => {
+    for (const script of ['tick x', 'echo start; tick x; echo end', 'for i in 1; do tick x; done']) {
+      const { shell } = makeShell({ commands: { tick: ticker } })
+      const t = timed()
+      const r = await shell.exec(script, { onStdout: t.push })
+      const first = t.log.find(([, s]) => s.includes('a'))
+      expect(first?.[0], script).toBeLessThan(140)
+      expect(r.output.replace(/start\n|end\n/g, ''), script).toBe('a\nEa\nb\nEb\nx')
+    }
+  })
+
+  it('does not stream what is captured, piped or redirected, and strips its marker', async () => {
+    const { shell, vfs } = makeShell({ commands: { tick: ticker } })
+    const r = await shell.exec('v=$(tick 1); echo "[$v]"; tick 2 | tr a-z A-Z; tick 3 > /tmp/o 2>&1; cat /tmp/o; tick 4 2>/dev/null')
+    expect(r.stdout).toBe('[a\nb\n1]\nA\nB\n2a\nb\n3Ea\nEb\na\nb\n4')
+    expect(vfs.readFile('/tmp/o')).toBeDefined()
+  })
+
+  it('a shell function of the same name gets no marker', async () => {
+    const { shell } = makeShell({ commands: { tick: ticker } })
+    const r = await shell.exec('tick() { echo "fn:$#:$1"; }; tick q')
+    expect(r.stdout).toBe('fn:1:q\n')
+  })
+})

@@ -1,82 +1,71 @@
 /**
- * WASI programs as shell commands in the kernel: `qjs` (QuickJS) today; `python3`, `node` and any
- * wasm32-wasi binary register the same way. Each run is a process in a pooled process worker
+ * WASI programs as shell commands in the kernel: each runtime (`python.ts`, …) lists its programs
+ * and runtime files; any wasm32-wasi binary registers the same way. Each run is a process in a pooled process worker
  * (`src/proc`) that reaches this kernel's VFS through the synchronous channel; the compiled
  * `WebAssembly.Module` is compiled once per kernel worker and posted to the process workers.
  */
 import { platform } from '#platform'
 import { ProcessHost } from '../../proc/index.js'
+import { isSnapshotModule } from '../../wasi/index.js'
 import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../../shell/index.js'
+import { Vfs } from '../../vfs/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
+import { pythonPrograms, pythonRuntimeFiles } from './python.js'
 
-/** The WASI programs the kernel knows, by command name. */
-interface Program {
+/** A WASI program the kernel runs as a shell command. */
+export interface Program {
+  /** The runtime artifact (a path under `runtimes/`). */
   artifact: string
+  /** argv[0] the program sees. */
   argv0: string
   /** Rewrites arguments before the run (e.g. makes a script path absolute). */
   args?: (args: string[], cwd: string) => string[]
+  /**
+   * The program follows daylite's snapshot protocol (docs/decisions/0005): invocations for which
+   * this returns true (arguments without argv[0]) start from the memory image taken after
+   * `daylite_init`; the others run the stock command line cold.
+   */
+  snapshot?: (args: string[]) => boolean
+}
+
+/** A read-only file of a runtime, put into every sandbox's base layer. */
+export interface RuntimeFile {
+  path: string
+  data: Uint8Array
 }
 
 const PROGRAMS: Record<string, Program> = {
   qjs: { artifact: 'quickjs/qjs.wasm', argv0: 'qjs' },
-  python3: { artifact: 'python/python.wasm', argv0: 'python3', args: pythonArgs },
-  python: { artifact: 'python/python.wasm', argv0: 'python3', args: pythonArgs },
+  ...pythonPrograms,
 }
 
-/** Python options that take a value in the next argument. */
-const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs'])
+/** Read-only runtime files every sandbox sees in its base layer. */
+export async function runtimeFiles(): Promise<RuntimeFile[]> {
+  const parts = await Promise.all([pythonRuntimeFiles()])
+  return parts.flat()
+}
 
-/**
- * CPython makes the script path absolute before `sitecustomize` can change directory, against the
- * "/" wasi-libc starts in: give it the absolute path the shell means.
- */
-function pythonArgs(args: string[], cwd: string): string[] {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? ''
-    if (a === '-c' || a === '-m' || a === '-' || a === '--') return args
-    if (PYTHON_VALUE_OPTIONS.has(a)) {
-      i++
-      continue
+/** The environment a snapshot is initialised in: nothing of any sandbox's. */
+const INIT_ENV: Record<string, string> = { HOME: '/root', PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' }
+/** Directories the initialisation sees (empty). */
+const INIT_DIRS = ['/tmp', '/root', '/home/daytona', '/usr/local/lib/python3.13/site-packages']
+
+let initFs: Promise<Vfs> | undefined
+
+/** The VFS a snapshot is initialised against: the runtime files and a few empty directories. */
+function initVfs(): Promise<Vfs> {
+  initFs ??= runtimeFiles().then((files) => {
+    const vfs = new Vfs()
+    for (const dir of INIT_DIRS) vfs.mkdir(dir, { recursive: true })
+    for (const f of files) {
+      vfs.mkdir(f.path.slice(0, f.path.lastIndexOf('/')) || '/', { recursive: true })
+      vfs.writeFile(f.path, f.data)
     }
-    if (a.startsWith('-')) {
-      if (/^-[^-]*[cm]/.test(a)) return args // -uc 'code', -um mod
-      continue
-    }
-    if (a.startsWith('/')) return args
-    const copy = args.slice()
-    copy[i] = `${cwd.replace(/\/+$/, '')}/${a}`
-    return copy
-  }
-  return args
+    return vfs
+  })
+  initFs.catch(() => (initFs = undefined))
+  return initFs
 }
-
-/**
- * Read-only runtime files every sandbox sees in its base layer: Python's standard library as a
- * zip where CPython looks for it by default (and the marker isolated mode checks).
- */
-export async function runtimeFiles(): Promise<{ path: string; data: Uint8Array }[]> {
-  const stdlib = await platform.loadRuntime('python/python313.zip')
-  const text = (t: string): Uint8Array => new TextEncoder().encode(t)
-  return [
-    { path: '/usr/local/lib/python313.zip', data: stdlib },
-    { path: '/usr/local/lib/python3.13/os.py', data: new Uint8Array(0) },
-    // getpath looks for this directory to find the exec prefix.
-    { path: '/usr/local/lib/python3.13/lib-dynload/.keep', data: new Uint8Array(0) },
-    // wasi-libc starts every program in "/" (it does not read PWD); start Python in the shell's cwd.
-    { path: '/usr/local/lib/python3.13/sitecustomize.py', data: text(SITECUSTOMIZE) },
-  ]
-}
-
-const SITECUSTOMIZE = `# daylite: start in the directory the shell ran us from (wasi-libc begins in "/").
-import os as _os
-_pwd = _os.environ.get("PWD")
-if _pwd:
-    try:
-        _os.chdir(_pwd)
-    except OSError:
-        pass
-del _os, _pwd
-`
 
 const modules = new Map<string, Promise<WebAssembly.Module>>()
 let processes: ProcessHost | undefined
@@ -108,6 +97,7 @@ export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand
   const commands: Record<string, ShellCommand> = {}
   for (const [name, program] of Object.entries(PROGRAMS)) {
     commands[name] = {
+      streams: true,
       async run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult> {
         let module: WebAssembly.Module
         try {
@@ -117,15 +107,17 @@ export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand
         }
         const out: Uint8Array[] = []
         const err: Uint8Array[] = []
+        const snapshot = program.snapshot?.(args) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
         const proc = host().spawn({
           module,
+          ...(snapshot ? { snapshot } : {}),
           args: [program.argv0, ...(program.args ? program.args(args, ctx.cwd) : args)],
           env: { ...ctx.env, PWD: ctx.cwd },
           cwd: ctx.cwd,
           vfs: vfs(),
           stdin: ctx.stdinBytes,
-          onStdout: (b) => out.push(b.slice()),
-          onStderr: (b) => err.push(b.slice()),
+          onStdout: ctx.stdout ?? ((b) => out.push(b)),
+          onStderr: ctx.stderr ?? ((b) => err.push(b)),
         })
         const kill = (): void => void proc.kill()
         ctx.signal?.addEventListener('abort', kill, { once: true })
