@@ -6,6 +6,7 @@
  */
 import { platform } from '#platform'
 import { ProcessHost } from '../../proc/index.js'
+import type { SpawnOptions, WasiProcess } from '../../proc/index.js'
 import { isSnapshotModule } from '../../wasi/index.js'
 import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../../shell/index.js'
 import { Vfs } from '../../vfs/index.js'
@@ -92,33 +93,61 @@ function concat(chunks: Uint8Array[]): string {
   return out + dec.decode()
 }
 
+/** What {@link spawnProgram} runs a program with. */
+export interface ProgramRun {
+  vfs: SyncVfs
+  cwd: string
+  env: Record<string, string>
+  stdin?: SpawnOptions['stdin']
+  onStdout: (bytes: Uint8Array) => void
+  onStderr: (bytes: Uint8Array) => void
+}
+
+/**
+ * Starts program `name` (a key of the program table) with `args` (without argv[0]), from its
+ * snapshot when the program allows it for these arguments.
+ * @throws Error when the runtime artifact cannot be loaded
+ */
+export async function spawnProgram(name: string, args: string[], run: ProgramRun): Promise<WasiProcess> {
+  const program = PROGRAMS[name]
+  if (!program) throw new Error(`${name}: no such program`)
+  const module = await compiled(program.artifact)
+  const snapshot = program.snapshot?.(args) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
+  return host().spawn({
+    module,
+    ...(snapshot ? { snapshot } : {}),
+    args: [program.argv0, ...(program.args ? program.args(args, run.cwd) : args)],
+    env: { ...run.env, PWD: run.cwd },
+    cwd: run.cwd,
+    vfs: run.vfs,
+    ...(run.stdin !== undefined ? { stdin: run.stdin } : {}),
+    onStdout: run.onStdout,
+    onStderr: run.onStderr,
+  })
+}
+
 /** Shell commands for the WASI programs, running against `vfs` (the attached sandbox's). */
 export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand> {
   const commands: Record<string, ShellCommand> = {}
-  for (const [name, program] of Object.entries(PROGRAMS)) {
+  for (const name of Object.keys(PROGRAMS)) {
     commands[name] = {
       streams: true,
       async run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult> {
-        let module: WebAssembly.Module
+        const out: Uint8Array[] = []
+        const err: Uint8Array[] = []
+        let proc: WasiProcess
         try {
-          module = await compiled(program.artifact)
+          proc = await spawnProgram(name, args, {
+            vfs: vfs(),
+            cwd: ctx.cwd,
+            env: ctx.env,
+            stdin: ctx.stdinBytes,
+            onStdout: ctx.stdout ?? ((b) => out.push(b)),
+            onStderr: ctx.stderr ?? ((b) => err.push(b)),
+          })
         } catch (error) {
           return { stdout: '', stderr: `${name}: runtime not available: ${error instanceof Error ? error.message : String(error)}\n`, exitCode: 127 }
         }
-        const out: Uint8Array[] = []
-        const err: Uint8Array[] = []
-        const snapshot = program.snapshot?.(args) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
-        const proc = host().spawn({
-          module,
-          ...(snapshot ? { snapshot } : {}),
-          args: [program.argv0, ...(program.args ? program.args(args, ctx.cwd) : args)],
-          env: { ...ctx.env, PWD: ctx.cwd },
-          cwd: ctx.cwd,
-          vfs: vfs(),
-          stdin: ctx.stdinBytes,
-          onStdout: ctx.stdout ?? ((b) => out.push(b)),
-          onStderr: ctx.stderr ?? ((b) => err.push(b)),
-        })
         const kill = (): void => void proc.kill()
         ctx.signal?.addEventListener('abort', kill, { once: true })
         try {
