@@ -6,6 +6,7 @@ export { Daytona } from './api/Daytona.js'
 export { Sandbox } from './api/Sandbox.js'
 export { Process } from './api/Process.js'
 export { FileSystem } from './api/FileSystem.js'
+export { CodeInterpreter } from './api/CodeInterpreter.js'
 export { Image, type PipInstallOptions } from './api/Image.js'
 export {
   CodeLanguage,
@@ -41,6 +42,11 @@ export {
   type DownloadStreamOptions,
   type UploadStreamOptions,
   type UploadSource,
+  type InterpreterContext,
+  type OutputMessage,
+  type ExecutionError,
+  type ExecutionResult,
+  type RunCodeOptions,
 } from './api/types.js'
 export {
   DaytonaError,

@@ -8,6 +8,7 @@ import type { Platform } from '../platform/types.js'
 import { DaytonaError, DaytonaTimeoutError, daytonaCall } from './errors.js'
 import { FileSystem } from './FileSystem.js'
 import { Process } from './Process.js'
+import { CodeInterpreter } from './CodeInterpreter.js'
 import type { ForkSandboxParams, Resources, SandboxState, VolumeMount } from './types.js'
 
 const hosts = new WeakMap<Sandbox, SandboxHost>()
@@ -40,6 +41,8 @@ export class Sandbox {
   readonly fs: FileSystem
   /** Commands and sessions. */
   readonly process: Process
+  /** Stateful Python: contexts whose variables persist between `runCode` calls. */
+  readonly codeInterpreter: CodeInterpreter
 
   id!: string
   name!: string
@@ -83,6 +86,7 @@ export class Sandbox {
     hosts.set(this, host)
     this.fs = new FileSystem(host, ctx.platform)
     this.process = new Process(host)
+    this.codeInterpreter = new CodeInterpreter(host)
     this.#apply(host.info())
   }
 

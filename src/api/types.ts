@@ -272,3 +272,47 @@ export type DownloadStreamOptions = { onProgress?: (progress: DownloadProgress) 
 export type UploadStreamOptions = { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal; timeout?: number }
 /** What `uploadFileStream` accepts. */
 export type UploadSource = Uint8Array | string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
+
+/** An interpreter context (Daytona's `InterpreterContext`). */
+export interface InterpreterContext {
+  id: string
+  cwd: string
+  language: string
+  active: boolean
+  createdAt: string
+}
+
+/** A chunk of output from `codeInterpreter.runCode`. */
+export interface OutputMessage {
+  output: string
+}
+
+/** A Python exception raised by code run in an interpreter context. */
+export interface ExecutionError {
+  /** The exception class name, e.g. `ValueError`. */
+  name: string
+  /** `str(exception)`. */
+  value: string
+  /** The formatted traceback. */
+  traceback?: string
+}
+
+/** What `codeInterpreter.runCode` returns. */
+export interface ExecutionResult {
+  stdout: string
+  stderr: string
+  error?: ExecutionError
+}
+
+/** Options of `codeInterpreter.runCode`. */
+export interface RunCodeOptions {
+  /** The context to run in (default: the shared default context). */
+  context?: InterpreterContext
+  /** Environment variables for this run only. */
+  envs?: Record<string, string>
+  /** Seconds; 0 for none. Default 600. */
+  timeout?: number
+  onStdout?: (message: OutputMessage) => unknown
+  onStderr?: (message: OutputMessage) => unknown
+  onError?: (error: ExecutionError) => unknown
+}

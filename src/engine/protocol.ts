@@ -35,6 +35,12 @@ export interface AttachInit {
   limits: SandboxLimits
   /** Session shell states carried over from a parked kernel. */
   sessions: Record<string, SessionShellState>
+  /** Daytona's network settings: block every connection (pip refuses to fetch). */
+  networkBlockAll?: boolean
+  /** Comma-separated CIDRs (and, as an extension, host names) outbound requests may reach. */
+  networkAllowList?: string
+  /** Comma-separated domains outbound requests may reach. */
+  domainAllowList?: string
 }
 
 /** What a kernel hands back when it lets a sandbox go. */
@@ -70,6 +76,34 @@ export interface ExecReply {
   timedOut: boolean
   truncated: boolean
   durationMs: number
+}
+
+/** Code for a stateful interpreter context (Daytona's `codeInterpreter.runCode`). */
+export interface InterpreterRequest {
+  /** Host-chosen id; streamed output events carry it. */
+  execId: string
+  contextId: string
+  /** The context's working directory (absolute), used when its process starts. */
+  cwd: string
+  code: string
+  envs?: Record<string, string>
+  /** 0 or absent: no deadline. At the deadline the context's process is killed. */
+  timeoutMs?: number
+  /** Emit `output` events while the code runs. */
+  stream?: boolean
+}
+
+/** The outcome of an {@link InterpreterRequest}. */
+export interface InterpreterReply {
+  stdout: string
+  stderr: string
+  error?: { name: string; value: string; traceback: string }
+  /** The context's process was started for this run (no earlier variables). */
+  started: boolean
+  /** The deadline passed: the process was killed and the context's variables are gone. */
+  timedOut: boolean
+  /** The process ended for another reason (out of memory, a crash, `os._exit`); its variables are gone. */
+  died?: string
 }
 
 /** A chunk of a running command's output. */

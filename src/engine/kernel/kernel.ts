@@ -6,10 +6,11 @@
 import { Layer, Vfs, createBaseLayer } from '../../vfs/index.js'
 import { Shell, builtinCommandNames, createSessionState, type ShellSessionState } from '../../shell/index.js'
 import { SandboxError, SandboxErrorCode } from '../errors.js'
-import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type OutputEvent, type UsageDto } from '../protocol.js'
+import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type InterpreterReply, type InterpreterRequest, type OutputEvent, type UsageDto } from '../protocol.js'
 import { transfer } from '../rpc.js'
 import { FileService } from './files.js'
 import { programCommands, runtimeFiles } from './programs.js'
+import { InterpreterContext } from './interpreter.js'
 import { resolveUserPath } from './paths.js'
 
 interface Attached {
@@ -18,6 +19,14 @@ interface Attached {
   files: FileService
   shell: Shell | undefined
   sessions: Map<string, ShellSessionState>
+  /** Interpreter contexts with their python3 processes, by context id. */
+  interpreters: Map<string, InterpreterContext>
+}
+
+/** Kills the interpreter processes of a sandbox that leaves this kernel. */
+function stopInterpreters(a: Attached): void {
+  for (const c of a.interpreters.values()) void c.kill()
+  a.interpreters.clear()
 }
 
 /** Copies bytes into a buffer of their own, so the buffer can be transferred. */
@@ -68,13 +77,14 @@ export class Kernel {
     const vfs = init.image ? Vfs.deserialize(init.image, base, options) : new Vfs(base, options)
     const sessions = new Map<string, ShellSessionState>()
     for (const [id, state] of Object.entries(init.sessions)) sessions.set(id, state as ShellSessionState)
-    this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions }
+    this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions, interpreters: new Map() }
   }
 
   /** Lets the sandbox go: returns its writable image (transferred) and session states. */
   detach(): DetachResult {
     const a = this.#current()
     this.#attached = undefined
+    stopInterpreters(a)
     const image = owned(a.vfs.serialize())
     const sessions: Record<string, ShellSessionState> = {}
     for (const [id, state] of a.sessions) sessions[id] = state
@@ -83,7 +93,51 @@ export class Kernel {
 
   /** Drops the sandbox without serialising it (delete). */
   discard(): void {
+    if (this.#attached) stopInterpreters(this.#attached)
     this.#attached = undefined
+  }
+
+  /**
+   * Runs code in an interpreter context, starting its process on first use (or after it died).
+   * Never rejects for what the code does: exceptions, a timeout and a dead process are in the reply.
+   */
+  async interpreterRun(req: InterpreterRequest): Promise<InterpreterReply> {
+    const a = this.#current()
+    let context = a.interpreters.get(req.contextId)
+    if (!context) {
+      context = new InterpreterContext(a.vfs, req.cwd, { ...a.init.env })
+      a.interpreters.set(req.contextId, context)
+    }
+    const emit = (stream: 'stdout' | 'stderr') => (chunk: string) => {
+      if (req.stream) this.#emit('output', { execId: req.execId, stream, chunk } satisfies OutputEvent)
+    }
+    let timedOut = false
+    const timer = req.timeoutMs !== undefined && req.timeoutMs > 0 ? setTimeout(() => {
+      timedOut = true
+      void context.kill()
+    }, req.timeoutMs) : undefined
+    try {
+      const r = await context.run(req.code, req.envs ?? {}, emit('stdout'), emit('stderr'))
+      return { ...r, timedOut: false }
+    } catch (error) {
+      return { stdout: '', stderr: '', started: false, timedOut, ...(timedOut ? {} : { died: error instanceof Error ? error.message : String(error) }) }
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
+  }
+
+  /** Ends an interpreter context's process and forgets it. */
+  async interpreterDelete(contextId: string): Promise<void> {
+    const a = this.#current()
+    const context = a.interpreters.get(contextId)
+    a.interpreters.delete(contextId)
+    await context?.kill()
+  }
+
+  /** Ids of the contexts whose process is alive in this kernel. */
+  interpreterLive(): string[] {
+    const a = this.#current()
+    return [...a.interpreters].filter(([, c]) => c.alive).map(([id]) => id)
   }
 
   /** The writable image now, without detaching (for fork and checkpoints). */
@@ -127,7 +181,7 @@ export class Kernel {
   #shell(a: Attached): Shell {
     if (!a.shell) {
       const vfs = a.vfs
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs) })
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs, () => a.init) })
     }
     return a.shell
   }
