@@ -3,6 +3,7 @@
  * writable image and session shell states), its sessions' command logs, its timers, and the
  * lease of a kernel worker while it is active.
  */
+import { resolvePath } from '../vfs/index.js'
 import { SandboxError, SandboxErrorCode } from './errors.js'
 import type { KernelOwner, KernelPool, KernelWorker } from './kernel-pool.js'
 import type { SandboxLimits } from './limits.js'
@@ -12,6 +13,7 @@ import type {
   ExecRequest,
   FsReplies,
   FsRequest,
+  InterpreterRequest,
   OutputEvent,
   SandboxUser,
   SessionShellState,
@@ -115,6 +117,40 @@ let execCounter = 0
 /** The label Daytona keeps a sandbox's language in. */
 const LANGUAGE_LABEL = 'code-toolbox-language'
 
+/** The command line `codeRun` pipes the code into, by language (argv is appended). */
+const CODE_RUNNERS: Record<string, string> = {
+  python: 'python3 -u -',
+  javascript: 'node -',
+  typescript: 'ts-node -',
+}
+
+/** The id of the context `runCode` uses when none is given. */
+const DEFAULT_CONTEXT = 'default'
+
+/** An interpreter context as the host keeps it. */
+interface ContextRecord {
+  id: string
+  cwd: string
+  createdAt: string
+  /** The kernel attachment its process lives in, -1 when it has none. */
+  epoch: number
+  /** Code has run in it before (a new process then means lost variables). */
+  ran: boolean
+}
+
+/** An interpreter context in Daytona's shape. */
+export interface InterpreterContextInfo {
+  id: string
+  cwd: string
+  language: 'python'
+  active: boolean
+  createdAt: string
+}
+
+function contextInfo(c: ContextRecord): InterpreterContextInfo {
+  return { id: c.id, cwd: c.cwd, language: 'python', active: true, createdAt: c.createdAt }
+}
+
 /** A Daytona-compatible id: a random UUID. */
 export function newId(): string {
   return crypto.randomUUID()
@@ -142,6 +178,10 @@ export class SandboxHost implements KernelOwner {
   #lifecycle: Promise<unknown> = Promise.resolve()
   /** Set when the watchdog or a crash threw away changes made since the last checkpoint. */
   #lostChanges = false
+  /** Interpreter contexts (the default one included, under {@link DEFAULT_CONTEXT}). */
+  #contexts = new Map<string, ContextRecord>()
+  /** Counts kernel attachments: a context's process lives only in the attachment it started in. */
+  #epoch = 0
 
   constructor(init: SandboxHostInit) {
     this.#init = init
@@ -255,6 +295,9 @@ export class SandboxHost implements KernelOwner {
       workDir: this.#init.workDir,
       limits: this.#init.limits,
       sessions: this.#shellStates,
+      networkBlockAll: this.#info.networkBlockAll,
+      networkAllowList: this.#info.networkAllowList,
+      domainAllowList: this.#info.domainAllowList,
     }
     if (!worker.bases.has(this.#init.baseId) && this.#init.baseBytes) init.baseBytes = this.#init.baseBytes
     try {
@@ -272,6 +315,7 @@ export class SandboxHost implements KernelOwner {
       this.#assertStarted()
     }
     this.#worker = worker
+    this.#epoch++
     return worker
   }
 
@@ -310,7 +354,10 @@ export class SandboxHost implements KernelOwner {
 
   /** {@inheritDoc KernelOwner.canPark} */
   canPark(): boolean {
-    return this.#worker !== undefined && this.#inflight === 0 && this.#attaching === undefined
+    // A live interpreter context keeps its variables in the kernel's python3 process: idle time
+    // does not park it away; only another sandbox waiting for a kernel does.
+    const pinned = !this.#init.pool.contended && [...this.#contexts.values()].some((c) => c.epoch === this.#epoch)
+    return this.#worker !== undefined && this.#inflight === 0 && this.#attaching === undefined && !pinned
   }
 
   /**
@@ -439,24 +486,117 @@ export class SandboxHost implements KernelOwner {
 
   /**
    * Runs code in a fresh process, as Daytona's `codeRun` does: the language comes from the
-   * sandbox's `code-toolbox-language` label; python reads the code from stdin (`python3 -u -`, so
-   * `sys.argv == ['-', ...argv]`).
-   * @throws SandboxError UNSUPPORTED for languages whose runtime is not wired yet
+   * sandbox's `code-toolbox-language` label (or the request). The code is the program's stdin:
+   * python runs `python3 -u - ARGV` (`sys.argv == ['-', ...argv]`), javascript `node - ARGV` and
+   * typescript `ts-node - ARGV` (transpiled without type-checking, like Daytona's `ts-node -T`), so
+   * `process.argv.slice(2)` is the argv.
+   * @throws SandboxError INVALID_ARGUMENT for a language other than python, javascript, typescript
    */
   async codeRun(req: { code: string; argv?: string[]; env?: Record<string, string>; timeoutMs?: number; language?: string }): Promise<ExecReply> {
     if (typeof req.code !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'code must be a string')
     const argv = req.argv ?? []
     if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'argv must be an array of strings')
     const language = req.language ?? this.#info.labels[LANGUAGE_LABEL] ?? 'python'
-    if (language !== 'python') {
-      throw new SandboxError(
-        SandboxErrorCode.UNSUPPORTED,
-        `codeRun for ${language} is not available in the in-process engine yet (QuickJS runs as the qjs command; the Node-compatible runtime is in progress)`,
-        { language },
-      )
+    const runner = CODE_RUNNERS[language]
+    if (runner === undefined) {
+      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, `codeRun supports python, javascript and typescript, not ${JSON.stringify(language)}`, { language })
     }
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
-    return this.exec({ command: `python3 -u -${quoted ? ` ${quoted}` : ''}`, stdin: req.code, env: req.env, timeoutMs: req.timeoutMs })
+    return this.exec({ command: `${runner}${quoted ? ` ${quoted}` : ''}`, stdin: req.code, env: req.env, timeoutMs: req.timeoutMs })
+  }
+
+  // ── interpreter contexts ────────────────────────────────────────────────────────────────
+
+  /** Creates an isolated interpreter context (Daytona `codeInterpreter.createContext`). */
+  createContext(cwd?: string): InterpreterContextInfo {
+    this.#assertStarted()
+    if (cwd !== undefined && typeof cwd !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'cwd must be a string')
+    const record: ContextRecord = {
+      id: newId(),
+      cwd: cwd === undefined || cwd === '' ? this.#init.workDir : resolvePath(this.#init.workDir, cwd),
+      createdAt: new Date().toISOString(),
+      epoch: -1,
+      ran: false,
+    }
+    this.#contexts.set(record.id, record)
+    this.#touch()
+    return contextInfo(record)
+  }
+
+  /** The contexts created with {@link createContext} (the default context is not listed). */
+  listContexts(): InterpreterContextInfo[] {
+    this.#assertAlive()
+    return [...this.#contexts.values()].filter((c) => c.id !== DEFAULT_CONTEXT).map(contextInfo)
+  }
+
+  /** Deletes a context and ends its process. */
+  async deleteContext(id: string): Promise<void> {
+    this.#assertAlive()
+    const record = this.#contexts.get(id)
+    if (!record || id === DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${id} not found`, { contextId: String(id) })
+    this.#contexts.delete(id)
+    if (record.epoch === this.#epoch && this.#worker && this.#info.state === SandboxState.STARTED) {
+      await this.#use((w) => w.call('interpreterDelete', [id])).catch(() => {})
+    }
+  }
+
+  /**
+   * Runs Python code in a context (the default one when `contextId` is absent): variables persist
+   * between runs of the same context. A Python exception is returned as `error`, not thrown.
+   * @throws SandboxError TIMEOUT when the code runs past `timeoutMs` (the context's process is
+   *   killed: its variables are gone, and the error says so); NOT_FOUND for an unknown context
+   */
+  async runCode(req: {
+    code: string
+    contextId?: string
+    envs?: Record<string, string>
+    timeoutMs?: number
+    onStdout?: (text: string) => void
+    onStderr?: (text: string) => void
+  }): Promise<{ stdout: string; stderr: string; error?: { name: string; value: string; traceback: string } }> {
+    this.#assertStarted()
+    if (typeof req.code !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'code must be a string')
+    const envs = req.envs ?? {}
+    if (typeof envs !== 'object' || Object.values(envs).some((v) => typeof v !== 'string')) {
+      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'envs must map names to strings')
+    }
+    const id = req.contextId ?? DEFAULT_CONTEXT
+    let record = this.#contexts.get(id)
+    if (!record) {
+      if (id !== DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${id} not found`, { contextId: String(id) })
+      record = { id, cwd: this.#init.workDir, createdAt: new Date().toISOString(), epoch: -1, ran: false }
+      this.#contexts.set(id, record)
+    }
+    const timeoutMs = req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : undefined
+    const execId = `i${++execCounter}`
+    const stream = req.onStdout !== undefined || req.onStderr !== undefined
+    const context = record
+    const reply = await this.#use(async (worker) => {
+      if (stream) this.#outputSinks.set(execId, (e) => (e.stream === 'stdout' ? req.onStdout : req.onStderr)?.(e.chunk))
+      try {
+        const request: InterpreterRequest = { execId, contextId: id, cwd: context.cwd, code: req.code, envs, stream, ...(timeoutMs ? { timeoutMs } : {}) }
+        const r = await worker.call('interpreterRun', [request])
+        context.epoch = r.timedOut || r.died !== undefined ? -1 : this.#epoch
+        return r
+      } finally {
+        this.#outputSinks.delete(execId)
+      }
+    })
+    const lost = reply.started && context.ran
+    context.ran = true
+    if (reply.timedOut) {
+      throw new SandboxError(SandboxErrorCode.TIMEOUT, `code execution timed out after ${(timeoutMs ?? 0) / 1000} s; the interpreter context was restarted and its variables are gone`, {
+        timeoutMs,
+        contextId: id,
+      })
+    }
+    // The kernel that held the context's process went away (the sandbox was stopped, or parked
+    // because another sandbox needed the kernel): say so rather than silently losing variables.
+    const notice = lost ? 'daylite: this interpreter context was restarted (its process ended); variables from earlier runs are gone\n' : ''
+    if (reply.died !== undefined) {
+      return { stdout: reply.stdout, stderr: notice + reply.stderr, error: { name: 'InterpreterExited', value: reply.died, traceback: '' } }
+    }
+    return { stdout: reply.stdout, stderr: notice + reply.stderr, ...(reply.error ? { error: reply.error } : {}) }
   }
 
   async #run(req: ExecRequest, onOutput?: (e: OutputEvent) => void): Promise<ExecReply> {

@@ -26,10 +26,11 @@ describe('process.codeRun (python)', () => {
     await expect(sandbox.process.codeRun('while True: pass', undefined, 1)).rejects.toBeInstanceOf(DaytonaTimeoutError)
   })
 
-  it('says clearly that JavaScript/TypeScript codeRun is not there yet', async () => {
-    const js = await daytona.create({ language: 'typescript' })
-    await expect(js.process.codeRun('console.log(1)')).rejects.toThrow(/codeRun for typescript is not available/)
-    await js.delete()
+  it('refuses a language codeRun does not know, with a typed error', async () => {
+    const other = await daytona.create()
+    await other.setLabels({ 'code-toolbox-language': 'ruby' })
+    await expect(other.process.codeRun('puts 1')).rejects.toThrow(/codeRun supports python, javascript and typescript, not "ruby"/)
+    await other.delete()
   })
 })
 
