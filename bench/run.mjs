@@ -9,6 +9,7 @@ import { Bash } from 'just-bash'
 import { Daytona } from '../dist/index.js'
 
 const quick = process.argv.includes('--quick')
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const N = quick ? 30 : 200
 
 function stats(samples) {
@@ -39,6 +40,7 @@ function row(name, ours, peers, target, met) {
 }
 
 // Fixture: 1,000 files in 20 dirs, one in ten containing NEEDLE.
+if (only === undefined || only === 'shell') {
 const files = []
 for (let d = 0; d < 20; d++) for (let f = 0; f < 50; f++) files.push({ path: `w/d${d}/f${f}.txt`, text: `line one\n${(d * 50 + f) % 10 === 0 ? 'NEEDLE here' : 'hay'}\nline three ${f}\n` })
 
@@ -165,6 +167,13 @@ log('concurrency…')
   await d.dispose()
 }
 
+}
+
+if (only === undefined || only === 'runtimes') {
+  const { runtimeBench } = await import('./runtimes.mjs')
+  await runtimeBench({ sample, fmt, row, quick, log })
+}
+
 // ── write RESULTS.md ─────────────────────────────────────────────────────────────────────
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const bashVersion = execFileSync('bash', ['--version']).toString().split('\n')[0]
@@ -172,9 +181,9 @@ const md = `# Benchmark results
 
 Run: ${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · Node ${process.version} · ${bashVersion}${quick ? ' · quick mode' : ''}
 
-Command: \`npm run bench\` (\`node --expose-gc bench/run.mjs\`). Peers measured in the same run: just-bash 3.4.2 alone
-(in this thread, InMemoryFs, defenseInDepth off) and native bash spawned with \`child_process\`. The machine is shared
-and noisy: compare ratios.
+Command: \`npm run bench\` (\`node --expose-gc bench/run.mjs\`${only ? ` --only=${only}` : ''}). Peers measured in the same run: just-bash 3.4.2 alone
+(in this thread, InMemoryFs, defenseInDepth off), native bash, python3 and node spawned with \`child_process\`,
+Pyodide 0.28.3 and quickjs-emscripten 0.32 (release-sync) in this thread. The machine is shared and noisy: compare ratios.
 
 | measurement | daylite | peers (same run) | target | met |
 |---|---|---|---|---|

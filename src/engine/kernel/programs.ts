@@ -12,6 +12,7 @@ import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../.
 import { Vfs } from '../../vfs/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
 import { pythonPrograms, pythonRuntimeFiles } from './python.js'
+import { type NetworkPolicy, pipCommands } from './pip.js'
 
 /** A WASI program the kernel runs as a shell command. */
 export interface Program {
@@ -26,7 +27,7 @@ export interface Program {
    * this returns true (arguments without argv[0]) start from the memory image taken after
    * `daylite_init`; the others run the stock command line cold.
    */
-  snapshot?: (args: string[]) => boolean
+  snapshot?: (args: string[], env?: Readonly<Record<string, string>>) => boolean
 }
 
 /** A read-only file of a runtime, put into every sandbox's base layer. */
@@ -112,7 +113,7 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
   const program = PROGRAMS[name]
   if (!program) throw new Error(`${name}: no such program`)
   const module = await compiled(program.artifact)
-  const snapshot = program.snapshot?.(args) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
+  const snapshot = program.snapshot?.(args, run.env) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
   return host().spawn({
     module,
     ...(snapshot ? { snapshot } : {}),
@@ -127,7 +128,7 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
 }
 
 /** Shell commands for the WASI programs, running against `vfs` (the attached sandbox's). */
-export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand> {
+export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolicy): Record<string, ShellCommand> {
   const commands: Record<string, ShellCommand> = {}
   for (const name of Object.keys(PROGRAMS)) {
     commands[name] = {
@@ -160,5 +161,5 @@ export function programCommands(vfs: () => SyncVfs): Record<string, ShellCommand
       },
     }
   }
-  return commands
+  return { ...commands, ...pipCommands({ vfs, network }, commands) }
 }
