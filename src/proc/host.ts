@@ -67,6 +67,11 @@ export interface SpawnOptions {
 
 /** How a snapshot module is initialised (see {@link SpawnOptions.snapshot}). */
 export interface SnapshotInit {
+  /**
+   * Modules with the same key share one image (default: per module). Give modules that differ
+   * only in their declared memory maximum (`capMemory`) the same key.
+   */
+  key?: string
   args: string[]
   env: Record<string, string>
   /** The VFS the initialisation sees (its runtime files only). */
@@ -298,7 +303,8 @@ export class ProcessHost {
     }
     /** This worker initialises the snapshot (when no other has) and answers with the image. */
     const imageFor = (init: SnapshotInit): Promise<MemoryImage | null> => {
-      const known = this.#images.get(moduleKey)
+      const imageKey = init.key ?? moduleKey
+      const known = this.#images.get(imageKey)
       if (known) return known
       const pending = new Promise<MemoryImage | null>((resolve, reject) => {
         const started = performance.now()
@@ -316,9 +322,9 @@ export class ProcessHost {
         const message: InitMessage = { type: 'init', moduleKey, ...moduleFor(), args: init.args, env: init.env, cwd: '/', channel: w.channel, wake: this.#wake }
         w.handle.post(message)
       })
-      this.#images.set(moduleKey, pending)
+      this.#images.set(imageKey, pending)
       // A failed initialisation (a dead worker) is retried by the next spawn.
-      pending.catch(() => this.#images.delete(moduleKey))
+      pending.catch(() => this.#images.delete(imageKey))
       return pending
     }
     void (async () => {
