@@ -76,6 +76,11 @@ export interface SnapshotInit {
   env: Record<string, string>
   /** The VFS the initialisation sees (its runtime files only). */
   vfs: SyncVfs
+  /**
+   * What a run does while the image is not made yet: `'main'` runs the stock command line
+   * (`daylite_main`) at once; `'init-run'` (default) waits for the image.
+   */
+  cold?: 'main' | 'init-run'
 }
 
 /** How a process ended. */
@@ -110,6 +115,8 @@ interface PooledWorker {
 }
 
 const KILLED = 137
+/** A snapshot initialisation taking longer than this is abandoned (and retried by a later spawn). */
+const INIT_TIMEOUT_MS = 60_000
 
 /** A running program. */
 export class WasiProcess {
@@ -157,6 +164,8 @@ export class ProcessHost {
   readonly #moduleKeys = new WeakMap<WebAssembly.Module, string>()
   /** Memory images by module key: pending while one worker initialises, null when init failed. */
   readonly #images = new Map<string, Promise<MemoryImage | null>>()
+  /** The images already made (null: initialisation failed; runs go cold). */
+  readonly #settled = new Map<string, MemoryImage | null>()
   #modulesSeen = 0
   #disposed = false
 
@@ -249,12 +258,9 @@ export class ProcessHost {
       fail = reject
     })
     let done = false
-    let imageReply: ((m: Extract<WorkerMessage, { type: 'image' }>) => void) | undefined
-    let abortInit: ((e: Error) => void) | undefined
     const finish = (): boolean => {
       if (done) return false
       done = true
-      abortInit?.(new Error('the process ended during its runtime initialisation'))
       server?.close()
       w.listener = undefined
       w.died = undefined
@@ -273,7 +279,6 @@ export class ProcessHost {
           options.onStderr?.(m.bytes)
           return
         case 'image':
-          imageReply?.(m)
           return
         case 'exit':
           if (!finish()) return
@@ -301,42 +306,23 @@ export class ProcessHost {
       w.modules.add(moduleKey)
       return { module: options.module }
     }
-    /** This worker initialises the snapshot (when no other has) and answers with the image. */
-    const imageFor = (init: SnapshotInit): Promise<MemoryImage | null> => {
-      const imageKey = init.key ?? moduleKey
-      const known = this.#images.get(imageKey)
-      if (known) return known
-      const pending = new Promise<MemoryImage | null>((resolve, reject) => {
-        const started = performance.now()
-        imageReply = (m) => {
-          imageReply = undefined
-          abortInit = undefined
-          this.initMs.set(options.module, performance.now() - started)
-          resolve(m.image)
-        }
-        abortInit = (e) => {
-          abortInit = undefined
-          reject(e)
-        }
-        serveWith(init.vfs)
-        const message: InitMessage = { type: 'init', moduleKey, ...moduleFor(), args: init.args, env: init.env, cwd: '/', channel: w.channel, wake: this.#wake }
-        w.handle.post(message)
-      })
-      this.#images.set(imageKey, pending)
-      // A failed initialisation (a dead worker) is retried by the next spawn.
-      pending.catch(() => this.#images.delete(imageKey))
-      return pending
-    }
     void (async () => {
-      await w.ready
       let image: MemoryImage | null = null
-      if (options.snapshot) {
-        try {
-          image = await imageFor(options.snapshot)
-        } catch {
-          return // killed or died while initialising: the spawn has ended already
+      let entry: RunMessage['entry'] = 'start'
+      const snapshot = options.snapshot
+      if (snapshot) {
+        const key = snapshot.key ?? moduleKey
+        const settled = this.#settled.get(key)
+        if (settled !== undefined) image = settled
+        else {
+          const pending = this.#image(options.module, moduleKey, key, snapshot)
+          // A program with a stock command line runs it now while the image is made beside it;
+          // one without waits for the image (its cold run would initialise the same way).
+          if (snapshot.cold !== 'main') image = await pending.catch(() => null)
         }
+        entry = image || snapshot.cold !== 'main' ? 'snapshot' : 'start'
       }
+      await w.ready
       if (done) return
       serveWith(options.vfs, typeof stdin === 'function' ? stdin : undefined)
       const message: RunMessage = {
@@ -350,14 +336,70 @@ export class ProcessHost {
         channel: w.channel,
         wake: this.#wake,
         stdin: typeof stdin === 'function' ? 'channel' : typeof stdin === 'string' ? new TextEncoder().encode(stdin) : (stdin ?? new Uint8Array(0)),
-        // Without an image (initialisation failed) the program runs its stock command line.
-        entry: image ? 'snapshot' : 'start',
+        entry,
         ...(image ? { image } : {}),
         ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
       }
       w.handle.post(message)
     })()
     return new WasiProcess(exited, kill)
+  }
+
+  /**
+   * The memory image of a snapshot module: made once per key on a worker of its own (against the
+   * init VFS, never a sandbox's), then shared by every run. Rejects (and is retried by a later
+   * spawn) when the worker dies or the initialisation takes longer than {@link INIT_TIMEOUT_MS}.
+   */
+  #image(module: WebAssembly.Module, moduleKey: string, key: string, init: SnapshotInit): Promise<MemoryImage | null> {
+    const known = this.#images.get(key)
+    if (known) return known
+    const pending = (async (): Promise<MemoryImage | null> => {
+      const w = this.#idle.pop() ?? this.#newWorker()
+      this.#busy.add(w)
+      w.handle.ref()
+      const started = performance.now()
+      let server: ChannelServer | undefined
+      let timer: ReturnType<typeof setTimeout> | undefined
+      try {
+        await w.ready
+        const header = new Int32Array(w.channel, 0, HEADER_BYTES / 4)
+        Atomics.store(header, H.STATE, STATE.IDLE)
+        server = new ChannelServer(w.channel, init.vfs)
+        if (this.#wake === WAKE.ATOMICS) void server.serve()
+        const image = await new Promise<MemoryImage | null>((resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`runtime initialisation took longer than ${INIT_TIMEOUT_MS} ms`)), INIT_TIMEOUT_MS)
+          w.listener = (m) => {
+            if (m.type === 'wake') void server?.poll()
+            else if (m.type === 'image') resolve(m.image)
+            else if (m.type === 'fault') reject(new Error(`process worker fault: ${m.message}`))
+          }
+          w.died = (reason) => reject(new Error(reason))
+          const first = !w.modules.has(moduleKey)
+          w.modules.add(moduleKey)
+          const message: InitMessage = { type: 'init', moduleKey, ...(first ? { module } : {}), args: init.args, env: init.env, cwd: '/', channel: w.channel, wake: this.#wake }
+          w.handle.post(message)
+        })
+        this.initMs.set(module, performance.now() - started)
+        this.#busy.delete(w)
+        this.#release(w)
+        return image
+      } catch (error) {
+        this.#busy.delete(w)
+        void w.handle.terminate()
+        throw error
+      } finally {
+        clearTimeout(timer)
+        server?.close()
+        w.listener = undefined
+        w.died = undefined
+      }
+    })()
+    this.#images.set(key, pending)
+    pending.then(
+      (image) => this.#settled.set(key, image),
+      () => this.#images.delete(key),
+    )
+    return pending
   }
 
   /** Back to the pool after a clean exit, or terminated when the pool is full. */

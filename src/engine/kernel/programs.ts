@@ -7,7 +7,7 @@
 import { platform } from '#platform'
 import { ProcessHost } from '../../proc/index.js'
 import type { SpawnOptions, WasiProcess } from '../../proc/index.js'
-import { isSnapshotModule } from '../../wasi/index.js'
+import { capMemory, isSnapshotModule, memoryMaximum } from '../../wasi/index.js'
 import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../../shell/index.js'
 import { Vfs } from '../../vfs/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
@@ -28,6 +28,11 @@ export interface Program {
    * `daylite_init`; the others run the stock command line cold.
    */
   snapshot?: (args: string[], env?: Readonly<Record<string, string>>) => boolean
+  /**
+   * While the image is being made (the first runs in a kernel): `'main'` runs the stock command
+   * line at once, `'init-run'` (default) waits for the image.
+   */
+  cold?: 'main' | 'init-run'
 }
 
 /** A read-only file of a runtime, put into every sandbox's base layer. */
@@ -72,12 +77,20 @@ function initVfs(): Promise<Vfs> {
 const modules = new Map<string, Promise<WebAssembly.Module>>()
 let processes: ProcessHost | undefined
 
-function compiled(artifact: string): Promise<WebAssembly.Module> {
-  let m = modules.get(artifact)
+/**
+ * The compiled program, its declared memory maximum lowered to `maxMemoryBytes` when that is
+ * smaller (one module per artifact and cap, compiled once per kernel).
+ */
+function compiled(artifact: string, maxMemoryBytes = Infinity): Promise<WebAssembly.Module> {
+  const key = Number.isFinite(maxMemoryBytes) ? `${artifact}@${maxMemoryBytes}` : artifact
+  let m = modules.get(key)
   if (!m) {
-    m = platform.loadRuntime(artifact).then((bytes) => WebAssembly.compile(bytes))
-    modules.set(artifact, m)
-    m.catch(() => modules.delete(artifact))
+    m = platform.loadRuntime(artifact).then((bytes) => {
+      const declared = memoryMaximum(bytes)
+      return WebAssembly.compile(maxMemoryBytes < declared ? capMemory(bytes, maxMemoryBytes) : bytes)
+    })
+    modules.set(key, m)
+    m.catch(() => modules.delete(key))
   }
   return m
 }
@@ -102,6 +115,12 @@ export interface ProgramRun {
   stdin?: SpawnOptions['stdin']
   onStdout: (bytes: Uint8Array) => void
   onStderr: (bytes: Uint8Array) => void
+  /**
+   * The process's memory cap (the sandbox's memory limit): the module's declared maximum is
+   * lowered to it, so an allocation past it fails inside the guest (`MemoryError`,
+   * `InternalError: out of memory`) instead of growing the host.
+   */
+  maxMemoryBytes?: number
 }
 
 /**
@@ -112,8 +131,9 @@ export interface ProgramRun {
 export async function spawnProgram(name: string, args: string[], run: ProgramRun): Promise<WasiProcess> {
   const program = PROGRAMS[name]
   if (!program) throw new Error(`${name}: no such program`)
-  const module = await compiled(program.artifact)
-  const snapshot = program.snapshot?.(args, run.env) && isSnapshotModule(module) ? { args: [program.argv0], env: INIT_ENV, vfs: await initVfs() } : undefined
+  const module = await compiled(program.artifact, run.maxMemoryBytes)
+  // A capped module differs only in its declared maximum: it shares the artifact's image.
+  const snapshot = program.snapshot?.(args, run.env) && isSnapshotModule(module) ? { key: program.artifact, args: [program.argv0], env: INIT_ENV, vfs: await initVfs(), ...(program.cold ? { cold: program.cold } : {}) } : undefined
   return host().spawn({
     module,
     ...(snapshot ? { snapshot } : {}),
@@ -124,6 +144,7 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
     ...(run.stdin !== undefined ? { stdin: run.stdin } : {}),
     onStdout: run.onStdout,
     onStderr: run.onStderr,
+    ...(run.maxMemoryBytes !== undefined ? { maxMemoryBytes: run.maxMemoryBytes } : {}),
   })
 }
 
