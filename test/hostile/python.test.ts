@@ -38,6 +38,13 @@ describe('hostile python', () => {
     await intact()
   })
 
+  it("the sandbox's memory limit caps each process: past it Python gets MemoryError", async () => {
+    const small = await daytona.create({ language: 'python', limits: { memoryBytes: 96 * 1024 ** 2 } })
+    const r = await small.process.codeRun('try:\n    b = bytearray(128 * 1024**2)\n    print("allocated")\nexcept MemoryError:\n    print("MemoryError")\nc = bytearray(16 * 1024**2)\nprint("small ok")')
+    expect(r.result).toBe('MemoryError\nsmall ok\n')
+    await small.delete()
+  })
+
   it('os.system and subprocess fail cleanly', async () => {
     const r = await sandbox.process.codeRun(
       'import os, subprocess\ntry:\n    print("system", os.system("ls"))\nexcept Exception as e:\n    print("system", type(e).__name__)\ntry:\n    subprocess.run(["ls"])\nexcept Exception as e:\n    print("subprocess", type(e).__name__)',

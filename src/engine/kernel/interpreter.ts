@@ -85,6 +85,7 @@ export class InterpreterContext {
   readonly #vfs: SyncVfs
   readonly #cwd: string
   readonly #env: Record<string, string>
+  readonly #maxMemoryBytes: number | undefined
   #proc: WasiProcess | undefined
   #starting: Promise<WasiProcess> | undefined
   #mark = new Uint8Array(0)
@@ -96,10 +97,12 @@ export class InterpreterContext {
   #errDecoder = new TextDecoder()
   #tail: Promise<unknown> = Promise.resolve()
 
-  constructor(vfs: SyncVfs, cwd: string, env: Record<string, string>) {
+  /** @param maxMemoryBytes - the process's memory cap (the sandbox's memory limit) */
+  constructor(vfs: SyncVfs, cwd: string, env: Record<string, string>, maxMemoryBytes?: number) {
     this.#vfs = vfs
     this.#cwd = cwd
     this.#env = env
+    this.#maxMemoryBytes = maxMemoryBytes
   }
 
   /** True while the context's process is alive (its variables exist). */
@@ -165,6 +168,7 @@ export class InterpreterContext {
       stdin: this.#stdin,
       onStdout: this.#onStdout,
       onStderr: this.#onStderr,
+      ...(this.#maxMemoryBytes !== undefined ? { maxMemoryBytes: this.#maxMemoryBytes } : {}),
     })
     void proc.exited.then(
       (r) => this.#ended(new Error(r.killed ? 'the interpreter was stopped' : `the interpreter exited with code ${r.exitCode}${r.trap ? ` (${r.trap})` : ''}`)),

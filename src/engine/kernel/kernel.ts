@@ -105,7 +105,7 @@ export class Kernel {
     const a = this.#current()
     let context = a.interpreters.get(req.contextId)
     if (!context) {
-      context = new InterpreterContext(a.vfs, req.cwd, { ...a.init.env })
+      context = new InterpreterContext(a.vfs, req.cwd, { ...a.init.env }, a.init.limits.memoryBytes)
       a.interpreters.set(req.contextId, context)
     }
     const emit = (stream: 'stdout' | 'stderr') => (chunk: string) => {
@@ -181,7 +181,7 @@ export class Kernel {
   #shell(a: Attached): Shell {
     if (!a.shell) {
       const vfs = a.vfs
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs, () => a.init) })
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs, () => a.init, () => a.init.limits.memoryBytes) })
     }
     return a.shell
   }

@@ -149,7 +149,7 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
 }
 
 /** Shell commands for the WASI programs, running against `vfs` (the attached sandbox's). */
-export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolicy): Record<string, ShellCommand> {
+export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolicy, memoryBytes?: () => number): Record<string, ShellCommand> {
   const commands: Record<string, ShellCommand> = {}
   for (const name of Object.keys(PROGRAMS)) {
     commands[name] = {
@@ -166,6 +166,7 @@ export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolic
             stdin: ctx.stdinBytes,
             onStdout: ctx.stdout ?? ((b) => out.push(b)),
             onStderr: ctx.stderr ?? ((b) => err.push(b)),
+            ...(memoryBytes ? { maxMemoryBytes: memoryBytes() } : {}),
           })
         } catch (error) {
           return { stdout: '', stderr: `${name}: runtime not available: ${error instanceof Error ? error.message : String(error)}\n`, exitCode: 127 }
