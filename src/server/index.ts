@@ -23,7 +23,7 @@ import type { WorkerSource } from '../platform/types.js'
 import { controlPlaneRoutes } from './control-plane.js'
 import { badRequest, errorBody, notServed, type ErrorArea } from './errors.js'
 import { ok, sendJson, type Reply } from './http.js'
-import { refuseUpgrade, streamCommandLogs, toolboxRoutes } from './toolbox.js'
+import { refuseUpgrade, serveInterpreter, streamCommandLogs, toolboxRoutes } from './toolbox.js'
 
 /** The default port of `daylite serve`. */
 export const DEFAULT_PORT = 3986
@@ -67,6 +67,7 @@ export interface DayliteServer extends AsyncDisposable {
 }
 
 const LOGS_PATH = /^\/toolbox\/([^/]+)\/process\/session\/([^/]+)\/command\/([^/]+)\/logs$/
+const INTERPRETER_PATH = /^\/toolbox\/([^/]+)\/process\/interpreter\/execute$/
 
 function decode(segment: string): string {
   try {
@@ -167,6 +168,12 @@ export async function createServer(options: ServeOptions = {}): Promise<DayliteS
     const url = new URL(req.url ?? '/', 'http://localhost')
     try {
       authorize(req)
+      const interpreter = INTERPRETER_PATH.exec(url.pathname)
+      if (interpreter) {
+        const sandbox = engine.get(decode(interpreter[1] ?? ''))
+        wss.handleUpgrade(req, socket, head, (ws) => serveInterpreter(ws, sandbox))
+        return
+      }
       const m = LOGS_PATH.exec(url.pathname)
       if (!m) {
         throw url.pathname.startsWith('/toolbox/')

@@ -198,13 +198,23 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
   router.add('POST', '/files/bulk-download', (ctx) => bulkDownload(ctx))
   router.add('GET', '/files/download', (ctx) => download(ctx))
 
+  // ── code interpreter (the execute WebSocket is in index.ts) ──────────────────────────────
+  router.add('POST', '/process/interpreter/context', async ({ req, host }) => {
+    const body = await readObject(req)
+    return ok(host.createContext(optionalString(body, 'cwd')))
+  })
+  router.add('GET', '/process/interpreter/context', ({ host }) => ok({ contexts: host.listContexts() }))
+  router.add('DELETE', '/process/interpreter/context/:id', async ({ host, params }) => {
+    await host.deleteContext(params.id ?? '')
+    return ok({ message: 'context deleted' })
+  })
+
   // ── not served yet ────────────────────────────────────────────────────────────────────
   const later = (what: string) => () => {
     throw notServed(what)
   }
   for (const method of ['GET', 'POST', 'DELETE']) {
     router.add(method, '/git/*rest', later('git is not available in daylite yet (it arrives with isomorphic-git over the sandbox filesystem)'))
-    router.add(method, '/process/interpreter/*rest', later('the code interpreter is not available in daylite yet: the Python runtime is in progress'))
     router.add(method, '/process/pty', later('PTY sessions are not available in daylite yet'))
     router.add(method, '/process/pty/*rest', later('PTY sessions are not available in daylite yet'))
     router.add(method, '/lsp/*rest', later('language servers are not available in daylite'))
@@ -384,4 +394,49 @@ export function refuseUpgrade(socket: import('node:stream').Duplex, status: numb
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   )
+}
+
+/**
+ * Runs one `codeInterpreter.runCode` over its WebSocket (Daytona's protocol): the client's first
+ * text frame is `{code, contextId?, envs?, timeout?}`; we answer with `stdout`/`stderr` frames as
+ * the code writes, an `error` frame for a Python exception, then `{"type":"control","text":"completed"}`
+ * and close 1000. A timeout closes with 4008 (the SDK raises DaytonaTimeoutError); other failures
+ * with 1011 and the message.
+ */
+export function serveInterpreter(ws: WebSocket, host: SandboxHost): void {
+  const frame = (value: unknown): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value))
+  }
+  ws.once('message', (data, isBinary) => {
+    void (async () => {
+      try {
+        if (isBinary) throw badRequest('send the request as a JSON text frame')
+        let request: unknown
+        try {
+          request = JSON.parse(String(data))
+        } catch {
+          throw badRequest('the request frame is not JSON')
+        }
+        if (typeof request !== 'object' || request === null) throw badRequest('the request must be a JSON object')
+        const body = request as Record<string, unknown>
+        if (typeof body.code !== 'string') throw badRequest('code must be a string')
+        const timeout = body.timeout === undefined || body.timeout === null ? 600 : body.timeout
+        if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) throw badRequest('timeout must be a non-negative number of seconds')
+        const result = await host.runCode({
+          code: body.code,
+          ...(typeof body.contextId === 'string' ? { contextId: body.contextId } : {}),
+          ...(body.envs !== undefined ? { envs: optionalRecord(body, 'envs') ?? {} } : {}),
+          ...(timeout > 0 ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+          onStdout: (text) => frame({ type: 'stdout', text }),
+          onStderr: (text) => frame({ type: 'stderr', text }),
+        })
+        if (result.error) frame({ type: 'error', ...result.error })
+        frame({ type: 'control', text: 'completed' })
+        if (ws.readyState === ws.OPEN) ws.close(1000)
+      } catch (error) {
+        const timedOut = error instanceof SandboxError && error.code === SandboxErrorCode.TIMEOUT
+        if (ws.readyState === ws.OPEN) ws.close(timedOut ? 4008 : 1011, describeError(error).message.slice(0, 120))
+      }
+    })()
+  })
 }

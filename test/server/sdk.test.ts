@@ -304,14 +304,26 @@ describe('daylite serve: errors', () => {
     expect((error as DaytonaError).message).toMatch(/already completed/)
   })
 
-  it('codeRun runs python with argv and env; javascript says clearly it is not there yet', async () => {
+  it('codeRun runs python with argv and env', async () => {
     const r = await sandbox.process.codeRun('import os, sys; print(sys.argv[1:], os.environ["X"])', { argv: ['a'], env: { X: 'y' } })
     expect(r).toMatchObject({ exitCode: 0, result: "['a'] y\n" })
-    const js = await daytona.create({ language: 'javascript' })
-    const error = await js.process.codeRun('console.log(1)').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(DaytonaError)
-    expect((error as DaytonaError).message).toMatch(/codeRun for javascript is not available/)
-    await js.delete()
+  })
+
+  it('codeInterpreter works through the SDK: contexts, streaming, errors, timeout', async () => {
+    await sandbox.codeInterpreter.runCode('v = 20')
+    const chunks: string[] = []
+    const r = await sandbox.codeInterpreter.runCode('import sys\nprint(v + 1)\nsys.stderr.write("warn\\n")', { onStdout: (m) => chunks.push(m.output) })
+    expect(r.stdout).toBe('21\n')
+    expect(r.stderr).toBe('warn\n')
+    expect(chunks.join('')).toBe('21\n')
+    const failed = await sandbox.codeInterpreter.runCode('1 / 0')
+    expect(failed.error).toMatchObject({ name: 'ZeroDivisionError', value: 'division by zero' })
+    const ctx = await sandbox.codeInterpreter.createContext()
+    expect((await sandbox.codeInterpreter.runCode('print("v" in globals())', { context: ctx })).stdout).toBe('False\n')
+    expect((await sandbox.codeInterpreter.listContexts()).map((c) => c.id)).toEqual([ctx.id])
+    await expect(sandbox.codeInterpreter.runCode('while True: pass', { context: ctx, timeout: 1 })).rejects.toBeInstanceOf(DaytonaTimeoutError)
+    await sandbox.codeInterpreter.deleteContext(ctx)
+    expect(await sandbox.codeInterpreter.listContexts()).toEqual([])
   })
 
   it('toolbox calls on a stopped sandbox are refused with a typed error', async () => {
