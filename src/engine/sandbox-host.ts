@@ -909,7 +909,7 @@ export class SandboxHost implements KernelOwner {
     this.#info.disk = resources.disk
     this.#init.limits = limits
     this.#updated()
-    if (this.#worker) await this.#worker.call('setDiskLimits', [limits.diskBytes, limits.maxInodes])
+    if (this.#worker) await this.#worker.call('setLimits', [limits])
   }
 
   /** Records activity (Daytona `refreshActivity`). */

@@ -8,9 +8,11 @@ import { Shell, builtinCommandNames, createSessionState, type ShellSessionState 
 import { SandboxError, SandboxErrorCode } from '../errors.js'
 import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type InterpreterReply, type InterpreterRequest, type OutputEvent, type UsageDto } from '../protocol.js'
 import { transfer } from '../rpc.js'
+import type { SandboxLimits } from '../limits.js'
 import { FileService } from './files.js'
 import { programCommands, runtimeFiles } from './programs.js'
 import { InterpreterContext } from './interpreter.js'
+import { Slots } from './slots.js'
 import { resolveUserPath } from './paths.js'
 
 interface Attached {
@@ -21,6 +23,8 @@ interface Attached {
   sessions: Map<string, ShellSessionState>
   /** Interpreter contexts with their python3 processes, by context id. */
   interpreters: Map<string, InterpreterContext>
+  /** The sandbox's process slots (limits.maxProcesses at once). */
+  slots: Slots
 }
 
 /** Kills the interpreter processes of a sandbox that leaves this kernel. */
@@ -77,7 +81,7 @@ export class Kernel {
     const vfs = init.image ? Vfs.deserialize(init.image, base, options) : new Vfs(base, options)
     const sessions = new Map<string, ShellSessionState>()
     for (const [id, state] of Object.entries(init.sessions)) sessions.set(id, state as ShellSessionState)
-    this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions, interpreters: new Map() }
+    this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions, interpreters: new Map(), slots: new Slots(init.limits.maxProcesses) }
   }
 
   /** Lets the sandbox go: returns its writable image (transferred) and session states. */
@@ -151,11 +155,14 @@ export class Kernel {
     return this.#current().vfs.usage()
   }
 
-  /** Changes the quota of the attached sandbox (resize). */
-  setDiskLimits(maxBytes: number, maxInodes: number): void {
+  /** Applies new limits to the attached sandbox (resize): quota, process slots, memory cap of new processes. */
+  setLimits(limits: SandboxLimits): void {
     const a = this.#current()
-    a.vfs.setQuota({ maxBytes, maxInodes })
-    a.init.limits = { ...a.init.limits, diskBytes: maxBytes, maxInodes }
+    a.vfs.setQuota({ maxBytes: limits.diskBytes, maxInodes: limits.maxInodes })
+    a.slots.setLimit(limits.maxProcesses)
+    a.init.limits = { ...limits }
+    // The shell bakes its limits in; the next command gets a shell with the new ones.
+    a.shell = undefined
   }
 
   /** Replaces the sandbox environment (`updateEnv`). */
@@ -181,7 +188,7 @@ export class Kernel {
   #shell(a: Attached): Shell {
     if (!a.shell) {
       const vfs = a.vfs
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands(() => vfs, () => a.init, () => a.init.limits.memoryBytes) })
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => a.init.limits.memoryBytes, slots: a.slots }) })
     }
     return a.shell
   }

@@ -12,7 +12,9 @@ import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../.
 import { Vfs } from '../../vfs/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
 import { pythonPrograms, pythonRuntimeFiles } from './python.js'
+import { nodePrograms, nodeRuntimeFiles } from './node.js'
 import { type NetworkPolicy, pipCommands } from './pip.js'
+import type { Slots } from './slots.js'
 
 /** A WASI program the kernel runs as a shell command. */
 export interface Program {
@@ -44,11 +46,12 @@ export interface RuntimeFile {
 const PROGRAMS: Record<string, Program> = {
   qjs: { artifact: 'quickjs/qjs.wasm', argv0: 'qjs' },
   ...pythonPrograms,
+  ...nodePrograms,
 }
 
 /** Read-only runtime files every sandbox sees in its base layer. */
 export async function runtimeFiles(): Promise<RuntimeFile[]> {
-  const parts = await Promise.all([pythonRuntimeFiles()])
+  const parts = await Promise.all([pythonRuntimeFiles(), nodeRuntimeFiles()])
   return parts.flat()
 }
 
@@ -148,8 +151,21 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
   })
 }
 
-/** Shell commands for the WASI programs, running against `vfs` (the attached sandbox's). */
-export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolicy, memoryBytes?: () => number): Record<string, ShellCommand> {
+/** What the program commands of one attached sandbox run against. */
+export interface ProgramEnv {
+  /** The sandbox's VFS. */
+  vfs(): SyncVfs
+  /** The sandbox's network settings (for host-side commands that fetch). */
+  network(): NetworkPolicy
+  /** Each process's memory cap in bytes (the sandbox's memory limit). */
+  memoryBytes(): number
+  /** The sandbox's process slots: a program waits for one before it starts. */
+  slots: Slots
+}
+
+/** Shell commands for the WASI programs (and pip), running against one attached sandbox. */
+export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
+  const vfs = env.vfs
   const commands: Record<string, ShellCommand> = {}
   for (const name of Object.keys(PROGRAMS)) {
     commands[name] = {
@@ -157,31 +173,41 @@ export function programCommands(vfs: () => SyncVfs, network?: () => NetworkPolic
       async run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult> {
         const out: Uint8Array[] = []
         const err: Uint8Array[] = []
-        let proc: WasiProcess
+        let release: () => void
         try {
-          proc = await spawnProgram(name, args, {
-            vfs: vfs(),
-            cwd: ctx.cwd,
-            env: ctx.env,
-            stdin: ctx.stdinBytes,
-            onStdout: ctx.stdout ?? ((b) => out.push(b)),
-            onStderr: ctx.stderr ?? ((b) => err.push(b)),
-            ...(memoryBytes ? { maxMemoryBytes: memoryBytes() } : {}),
-          })
-        } catch (error) {
-          return { stdout: '', stderr: `${name}: runtime not available: ${error instanceof Error ? error.message : String(error)}\n`, exitCode: 127 }
+          release = await env.slots.acquire(ctx.signal)
+        } catch {
+          return { stdout: '', stderr: '', exitCode: 130 }
         }
-        const kill = (): void => void proc.kill()
-        ctx.signal?.addEventListener('abort', kill, { once: true })
         try {
-          const result = await proc.exited
-          const trap = result.trap ? `${name}: ${result.trap}\n` : ''
-          return { stdout: concat(out), stderr: concat(err) + trap, exitCode: result.exitCode }
+          let proc: WasiProcess
+          try {
+            proc = await spawnProgram(name, args, {
+              vfs: vfs(),
+              cwd: ctx.cwd,
+              env: ctx.env,
+              stdin: ctx.stdinBytes,
+              onStdout: ctx.stdout ?? ((b) => out.push(b)),
+              onStderr: ctx.stderr ?? ((b) => err.push(b)),
+              maxMemoryBytes: env.memoryBytes(),
+            })
+          } catch (error) {
+            return { stdout: '', stderr: `${name}: runtime not available: ${error instanceof Error ? error.message : String(error)}\n`, exitCode: 127 }
+          }
+          const kill = (): void => void proc.kill()
+          ctx.signal?.addEventListener('abort', kill, { once: true })
+          try {
+            const result = await proc.exited
+            const trap = result.trap ? `${name}: ${result.trap}\n` : ''
+            return { stdout: concat(out), stderr: concat(err) + trap, exitCode: result.exitCode }
+          } finally {
+            ctx.signal?.removeEventListener('abort', kill)
+          }
         } finally {
-          ctx.signal?.removeEventListener('abort', kill)
+          release()
         }
       },
     }
   }
-  return { ...commands, ...pipCommands({ vfs, network }, commands) }
+  return { ...commands, ...pipCommands({ vfs, network: env.network }, commands) }
 }
