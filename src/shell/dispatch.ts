@@ -32,6 +32,35 @@ export function parseShebang(line: string): { interpreter: string; arg: string |
 }
 
 /**
+ * The program a `#!` line asks for, without its path (`env`'s argument resolved): `python3` for
+ * `#!/usr/bin/env python3`, `bash` for `#!/bin/bash`.
+ */
+function shebangProgram(text: string): { prog: string; progArgs: string[]; interpreter: string } {
+  const nl = text.indexOf('\n')
+  const { interpreter, arg } = parseShebang(nl === -1 ? text : text.slice(0, nl))
+  let prog = interpreter.split('/').pop() ?? ''
+  let progArgs: string[] = []
+  if (prog === 'env') {
+    const parts = (arg ?? '').split(/\s+/).filter(Boolean)
+    if (parts[0] === '-S') parts.shift()
+    prog = parts[0] ?? ''
+    progArgs = parts.slice(1)
+  } else if (arg !== undefined) progArgs = [arg]
+  return { prog, progArgs, interpreter }
+}
+
+/**
+ * True when running the file needs {@link dispatchExecutable} rather than bash: a WebAssembly
+ * binary, or a script whose `#!` names something other than a shell. (Bash runs the rest itself.)
+ */
+export function needsDispatch(head: Uint8Array): boolean {
+  if (head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d) return true
+  if (head[0] !== 0x23 || head[1] !== 0x21) return false
+  const { prog } = shebangProgram(new TextDecoder().decode(head))
+  return prog !== '' && !SHELLS.has(prog)
+}
+
+/**
  * Runs the file `name` (as written on the command line) with `args`.
  *
  * @param name - the command word (contains a `/`)
@@ -69,16 +98,7 @@ export async function dispatchExecutable(name: string, args: string[], cwd: stri
     return run ?? err(`bash: ${stub[1]}: command not found\n`, 127)
   }
   if (text.startsWith('#!')) {
-    const nl = text.indexOf('\n')
-    const { interpreter, arg } = parseShebang(nl === -1 ? text : text.slice(0, nl))
-    let prog = interpreter.split('/').pop() ?? ''
-    let progArgs: string[] = []
-    if (prog === 'env') {
-      const parts = (arg ?? '').split(/\s+/).filter(Boolean)
-      if (parts[0] === '-S') parts.shift()
-      prog = parts[0] ?? ''
-      progArgs = parts.slice(1)
-    } else if (arg !== undefined) progArgs = [arg]
+    const { prog, progArgs, interpreter } = shebangProgram(text)
     if (!SHELLS.has(prog)) {
       const run = prog ? deps.runCommand(prog, [...progArgs, name, ...args]) : undefined
       if (run) return run

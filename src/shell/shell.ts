@@ -11,7 +11,7 @@ import type { Command, CustomCommand, ExecResult, ResolvedCommandContext, Script
 import type { SyncVfs } from '../vfs/types.js'
 import { BUILTIN_COMMANDS } from './commands/index.js'
 import type { BuiltinCommand, BuiltinContext, ExecRunHandle } from './commands/context.js'
-import { dispatchExecutable } from './dispatch.js'
+import { dispatchExecutable, needsDispatch } from './dispatch.js'
 import { normalizePath } from '../vfs/path.js'
 import { latin1ToBytes, SinkRegistry, VfsFileSystem } from './fs-adapter.js'
 import { cloneStatements, freshState, limitsOf, snapshotState, type StateTemplate } from './interpreter.js'
@@ -386,7 +386,8 @@ export class Shell {
     const current = slot.current
     const run = current?.run
     const isDirectPath = this.#isDirectPathFn
-    if (!current || !run || run.topLevelSeen) return transformNested(ast, isDirectPath)
+    const resolveBare = this.#bareResolver(slot)
+    if (!current || !run || run.topLevelSeen) return transformNested(ast, isDirectPath, resolveBare)
     run.topLevelSeen = true
     // A command named by a literal path has a `/` in the script text.
     const dispatch = current.script.includes('/') ? isDirectPath : undefined
@@ -397,7 +398,7 @@ export class Shell {
     if (!run.capture && isSingleCommand(ast)) {
       const s = ast.statements[0]
       if (s) markStreamingStatement(s, streams)
-      return dispatch ? transformNested(ast, dispatch) : ast
+      return transformNested(ast, dispatch ?? (() => true), resolveBare)
     }
     let epilogue: (() => StatementNode[]) | undefined
     if (run.capture) {
@@ -409,10 +410,37 @@ export class Shell {
       sinkOut: slot.sinks.out,
       sinkErr: slot.sinks.err,
       isDirectPath: dispatch,
+      resolveBare,
       functionMarker: run.capture ? FNDEF_CMD : undefined,
       epilogue,
       streams,
     })
+  }
+
+  /**
+   * Finds a bare command name in PATH when the file is one bash cannot run itself (a script with a
+   * non-shell `#!`, a wasm binary), so that it runs like a kernel's execve would; null otherwise
+   * (known commands, shell functions, bash scripts and misses stay with just-bash).
+   */
+  #bareResolver(slot: Slot): (name: string) => string | null {
+    const state = Reflect.get(slot.bash, 'state') as { env?: Map<string, string>; functions?: Map<string, unknown> } | undefined
+    return (name) => {
+      if (this.#knows(name) || state?.functions?.has(name)) return null
+      for (const dir of (state?.env?.get('PATH') ?? '').split(':')) {
+        if (!dir.startsWith('/')) continue
+        const path = `${dir.replace(/\/+$/, '')}/${name}`
+        let head: Uint8Array
+        try {
+          const st = this.#vfs.stat(path)
+          if (st.kind !== 'file' || (st.mode & 0o111) === 0) continue
+          head = this.#vfs.read(path, 0, 256)
+        } catch {
+          continue
+        }
+        return needsDispatch(head) ? path : null
+      }
+      return null
+    }
   }
 
   /** Which command names stream in this exec: registered streaming commands no shell function shadows. */

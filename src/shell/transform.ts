@@ -39,6 +39,8 @@ export interface TransformOptions {
   sinkErr?: string | undefined
   /** Whether a literal path names a command just-bash resolves itself (`/usr/bin/<registered>`). */
   isDirectPath?: ((path: string) => boolean) | undefined
+  /** The PATH file a bare command name runs when bash cannot run it itself (see rewriteDispatch). */
+  resolveBare?: ((name: string) => string | null) | undefined
   /** Statements inserted before the script. */
   prologue?: StatementNode[] | undefined
   /** Name of the command recording function definitions (`name base64(source)`); off when absent. */
@@ -150,14 +152,31 @@ function walk(node: unknown, visit: (n: { type: string }) => void): void {
   }
 }
 
-/** Rewrites literal-path command names to the dispatch command, everywhere in the tree. */
-function rewriteDispatch(node: unknown, isDirectPath: (path: string) => boolean): void {
+/**
+ * Rewrites literal-path command names to the dispatch command, everywhere in the tree; and bare
+ * names that `resolveBare` finds in PATH as a file bash cannot run itself (a `#!/usr/bin/env
+ * python3` script, a wasm binary) to the dispatch command with that file's path.
+ */
+function rewriteDispatch(node: unknown, isDirectPath: ((path: string) => boolean) | undefined, resolveBare?: (name: string) => string | null): void {
+  const defined = new Set<string>()
+  if (resolveBare) {
+    walk(node, (n) => {
+      if (n.type === 'FunctionDef') defined.add((n as unknown as { name: string }).name)
+    })
+  }
   walk(node, (n) => {
     if (n.type !== 'SimpleCommand') return
     const c = n as unknown as SimpleCommandNode
     const name = literalWord(c.name)
-    if (name === null || !name.includes('/') || c.name === null) return
-    if (isDirectPath(name)) return
+    if (name === null || c.name === null) return
+    if (!name.includes('/')) {
+      const path = resolveBare && !defined.has(name) ? resolveBare(name) : null
+      if (path === null) return
+      c.args = [word(path), ...c.args]
+      c.name = word(RUN_COMMAND)
+      return
+    }
+    if (!isDirectPath || isDirectPath(name)) return
     c.args = [c.name, ...c.args]
     c.name = word(RUN_COMMAND)
   })
@@ -378,7 +397,7 @@ function recordFunctions(node: unknown, marker: string): void {
 
 /** Applies the rewrites described in the module comment; mutates and returns `ast`. */
 export function transformScript(ast: ScriptNode, opts: TransformOptions): ScriptNode {
-  if (opts.isDirectPath) rewriteDispatch(ast, opts.isDirectPath)
+  if (opts.isDirectPath || opts.resolveBare) rewriteDispatch(ast, opts.isDirectPath, opts.resolveBare)
   if (opts.functionMarker) recordFunctions(ast, opts.functionMarker)
   if (opts.epilogue) rewriteExit(ast.statements, opts.epilogue)
   let statements = ast.statements
@@ -408,7 +427,7 @@ export function isSingleCommand(ast: ScriptNode): boolean {
 }
 
 /** Applies only the dispatch rewrite (nested execs: `bash -c`, `source`d text run by commands). */
-export function transformNested(ast: ScriptNode, isDirectPath: (path: string) => boolean): ScriptNode {
-  rewriteDispatch(ast, isDirectPath)
+export function transformNested(ast: ScriptNode, isDirectPath: (path: string) => boolean, resolveBare?: (name: string) => string | null): ScriptNode {
+  rewriteDispatch(ast, isDirectPath, resolveBare)
   return ast
 }

@@ -11,7 +11,7 @@ let quiet: Sandbox
 
 beforeAll(async () => {
   daytona = new Daytona()
-  busy = await daytona.create({ language: 'python', resources: { cpu: 1 } })
+  busy = await daytona.create({ language: 'python' }) // Daytona's default: 1 vCPU = one process at a time
   quiet = await daytona.create()
   // Warm both: the python runtime and image, and the quiet sandbox's kernel.
   await busy.process.executeCommand('python3 -c "print(1)"')
@@ -48,7 +48,7 @@ describe('fair sharing', () => {
   }, 60_000)
 
   it('resize raises the number of processes a sandbox runs at once', async () => {
-    const s = await daytona.create({ language: 'python', resources: { cpu: 1 } })
+    const s = await daytona.create({ language: 'python' })
     const two = () => Promise.all([0, 1].map(() => s.process.executeCommand('python3 -c "import time; time.sleep(0.6)"')))
     let t0 = performance.now()
     await two()

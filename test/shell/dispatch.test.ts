@@ -75,3 +75,23 @@ describe('executable dispatch', () => {
     expect(r.output).toBe('exported\n/tmp\n')
   })
 })
+
+describe('bare names found in PATH', () => {
+  it('a #!/usr/bin/env script found in PATH runs its interpreter with the full path, like execve', async () => {
+    const { shell, vfs } = makeShell({
+      commands: {
+        fakepy: { run: async (args) => ({ stdout: `fakepy ${args.join(' ')}\n`, stderr: '', exitCode: 3 }) },
+      },
+    })
+    vfs.mkdir('/usr/local/bin', { recursive: true })
+    vfs.writeFile('/usr/local/bin/tool', '#!/usr/bin/env fakepy\nprint(1)\n', { mode: 0o755 })
+    vfs.writeFile('/usr/local/bin/shtool', '#!/bin/bash\necho "sh $1"\n', { mode: 0o755 })
+    vfs.writeFile('/usr/local/bin/noexec', '#!/usr/bin/env fakepy\n', { mode: 0o644 })
+    const r = await shell.exec('tool a b; echo "rc=$?"; shtool x; x=$(tool q); echo "[$x]"')
+    expect(r.stdout).toBe('fakepy /usr/local/bin/tool a b\nrc=3\nsh x\n[fakepy /usr/local/bin/tool q]\n')
+    // A script that defines a function of that name keeps bash's meaning for the name.
+    expect((await shell.exec('tool() { echo fn; }; tool')).stdout).toBe('fn\n')
+    const n = await shell.exec('noexec')
+    expect(n.exitCode).not.toBe(0)
+  })
+})
