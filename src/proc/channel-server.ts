@@ -2,9 +2,14 @@
  * The owner side of the file-system channel: applies each request to the real VFS and writes the
  * answer back. It never blocks the owner's event loop: it waits with `Atomics.waitAsync` (or is
  * woken by the worker's `wake` message), and an op that has to wait (stdin) is awaited.
+ *
+ * It also notes the orphans its process makes (files unlinked while open, moved under
+ * `ORPHAN_DIR` by `src/wasi/open-files.ts`) and deletes those still there when it is closed: the
+ * host closes the server whenever the process ends, so a killed or crashed process leaves none.
  */
 import { VfsError } from '../vfs/index.js'
 import type { SyncVfs, VfsStats } from '../vfs/index.js'
+import { isOrphanPath, removeOrphanDirs } from '../wasi/index.js'
 import { DATA_OFFSET, H, HEADER_BYTES, KINDS, NUM_SLOTS, OP, STATE, VFS_CODES, waitAsync } from './protocol.js'
 
 const enc = new TextEncoder()
@@ -29,6 +34,8 @@ export class ChannelServer {
   readonly #transpile: TranspileService | undefined
   #closed = false
   #busy = false
+  /** Orphan paths the process made through this channel and has not deleted yet. */
+  readonly #orphans = new Set<string>()
   /** Requests served (for measurements). */
   served = 0
 
@@ -67,6 +74,11 @@ export class ChannelServer {
       try {
         const r = this.#apply()
         answer = r instanceof Promise ? await r : r
+        const op = h[H.OP] as number
+        if (op === OP.RENAME || op === OP.LINK || (this.#orphans.size > 0 && (op === OP.UNLINK || op === OP.RM))) {
+          const len1 = h[H.LEN1] as number
+          this.#track(op, dec.decode(this.#data.subarray(0, len1)), dec.decode(this.#data.subarray(len1, len1 + (h[H.LEN2] as number))))
+        }
       } catch (e) {
         if (e instanceof VfsError) status = VFS_CODES.indexOf(e.code) + 1
         else {
@@ -94,10 +106,38 @@ export class ChannelServer {
     }
   }
 
-  /** Stops serving; a pending `waitAsync` is released. */
+  /** Stops serving; a pending `waitAsync` is released; the process's leftover orphans are deleted. */
   close(): void {
+    if (!this.#closed) this.#removeOrphans()
     this.#closed = true
     Atomics.notify(this.#header, H.STATE)
+  }
+
+  #removeOrphans(): void {
+    if (this.#orphans.size === 0) return
+    for (const path of this.#orphans) {
+      try {
+        this.#vfs.unlink(path)
+      } catch {
+        // gone already
+      }
+    }
+    this.#orphans.clear()
+    try {
+      removeOrphanDirs(this.#vfs)
+    } catch {
+      // another process's orphans keep the directory
+    }
+  }
+
+  /** Notes names made or removed under the orphan directory (see the header comment). */
+  #track(op: number, path: string, path2: string): void {
+    if (op === OP.RENAME || op === OP.LINK) {
+      if (op === OP.RENAME) this.#orphans.delete(path)
+      if (isOrphanPath(path2)) this.#orphans.add(path2)
+    } else if (op === OP.UNLINK || op === OP.RM) {
+      this.#orphans.delete(path)
+    }
   }
 
   async #transpileAnswer(source: string, filename: string): Promise<Uint8Array> {

@@ -10,6 +10,7 @@ import { findCwdPointer } from './cwd.js'
 import { VfsDirectory } from './fds/directory.js'
 import { InputFd, OutputFd, bytesSource } from './fds/stdio.js'
 import type { ByteSource } from './fds/stdio.js'
+import { OpenFiles } from './open-files.js'
 import { argsSyscalls } from './syscalls/args.js'
 import { clockSyscalls } from './syscalls/clock.js'
 import type { SyscallContext } from './syscalls/context.js'
@@ -104,12 +105,9 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
   env.PWD ??= cwd
   const tty = options.tty ?? false
   const noop = (): void => {}
-  const fds: Fd[] = [
-    new InputFd(toSource(options.stdin), tty),
-    new OutputFd(options.onStdout ?? noop, tty),
-    new OutputFd(options.onStderr ?? noop, tty),
-    new VfsDirectory(options.vfs, '/', '/'),
-  ]
+  const stdio = [new InputFd(toSource(options.stdin), tty), new OutputFd(options.onStdout ?? noop, tty), new OutputFd(options.onStderr ?? noop, tty)] as const
+  const files = new OpenFiles(options.vfs)
+  const fds: Fd[] = [...stdio, new VfsDirectory(options.vfs, '/', '/', { files, devices: { stdio, tty } })]
   const shim = new WASI([...options.args], Object.entries(env).map(([k, v]) => `${k}=${v}`), fds, { debug: false })
   let memory: WebAssembly.Memory | undefined
   let cwdPointer: number | null = null
@@ -141,8 +139,17 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
     if (typeof f !== 'function') throw new TypeError(`not a daylite snapshot module: it must export \`${name}\``)
     return f as () => unknown
   }
-  /** Runs guest code; the exit code is `proc_exit`'s, else the function's i32 result (0 for none). */
-  const call = (...steps: (() => unknown)[]): WasiResult => {
+  /**
+   * Runs guest code; the exit code is `proc_exit`'s, else the function's i32 result (0 for none).
+   * `exit`: the process ends here, so the files it unlinked while open go (a host fault skips
+   * this; the channel server cleans up after a process worker however it ended).
+   */
+  const call = (exit: boolean, ...steps: (() => unknown)[]): WasiResult => {
+    const result = guest(...steps)
+    if (exit) files.exit()
+    return result
+  }
+  const guest = (...steps: (() => unknown)[]): WasiResult => {
     try {
       let code = 0
       for (const step of steps) {
@@ -166,22 +173,22 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
     start(instance) {
       const exports = bind(instance)
       if (cwd !== '/' && memory) cwdPointer = findCwdPointer(module, memory.buffer)
-      if (typeof exports._start === 'function') return call(exports._start as () => void)
+      if (typeof exports._start === 'function') return call(true, exports._start as () => void)
       if (typeof exports.daylite_main === 'function') {
         const init = typeof exports._initialize === 'function' ? [exports._initialize as () => void] : []
-        return call(...init, exports.daylite_main as () => number)
+        return call(true, ...init, exports.daylite_main as () => number)
       }
       throw new TypeError('not a WASI command: it must export `_start` (or `_initialize` and `daylite_main`)')
     },
     init(instance) {
       const exports = bind(instance)
-      return call(entry(exports, '_initialize'), entry(exports, 'daylite_init'))
+      return call(false, entry(exports, '_initialize'), entry(exports, 'daylite_init'))
     },
     run(instance, image) {
       const exports = bind(instance)
       const run = entry(exports, 'daylite_run')
       if (image !== undefined && memory) restoreMemory(memory, image)
-      return call(run)
+      return call(true, run)
     },
   }
 }

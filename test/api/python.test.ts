@@ -68,3 +68,50 @@ describe('python3 in the shell', () => {
     expect((await sandbox.process.executeCommand('python3 -c "print(2 + 2)"')).result).toBe('4\n')
   })
 })
+
+describe('python3 files through src/wasi (docs/python-conformance.md, daylite bugs 1–5)', () => {
+  it('tempfile.TemporaryFile works; an fd keeps a file unlinked or replaced while open; /dev/null and /dev/urandom are devices', async () => {
+    const r = await sandbox.process.executeCommand(
+      `python3 -c "import tempfile; f = tempfile.TemporaryFile(); f.write(b'x'); f.seek(0); print(f.read())"`,
+    )
+    expect(r.result).toBe("b'x'\n")
+    expect(r.exitCode).toBe(0)
+    await sandbox.fs.uploadFile(
+      Buffer.from(
+        [
+          'import os, stat',
+          "open('a', 'w').write('old'); open('b', 'w').write('new')",
+          "f = open('a'); os.replace('b', 'a'); print(f.read(), open('a').read())",
+          "with open('/dev/null', 'w') as n: n.write('x' * 100000)",
+          "print(stat.S_ISCHR(os.stat('/dev/null').st_mode), len(open('/dev/urandom', 'rb').read(8)), 'null' in os.listdir('/dev'))",
+          "os.symlink('made.txt', 'link'); open('link', 'w').write('via link'); print(open('made.txt').read())",
+        ].join('\n'),
+      ),
+      'files/check.py',
+    )
+    expect((await sandbox.process.executeCommand('python3 check.py', 'files')).result).toBe('old new\nTrue 8 True\nvia link\n')
+    // Nothing left behind: no orphan, no regular /dev/null, nothing hidden in /dev.
+    expect((await sandbox.process.executeCommand('ls -a /dev; ls /dev/.daylite 2>&1; cat /dev/null | wc -c')).result).toMatch(/No such file or directory\n0\n$/)
+  })
+
+  it('a process killed at its timeout while holding an unlinked file leaves no orphan', async () => {
+    const run = sandbox.process.executeCommand(
+      `python3 -c "import tempfile; f = tempfile.TemporaryFile(); f.write(b'x' * 100000); f.flush()\nwhile True: pass"`,
+      undefined,
+      undefined,
+      2,
+    )
+    const killed = expect(run).rejects.toBeInstanceOf(DaytonaTimeoutError)
+    // The orphan exists while the process runs (hidden under /dev/.daylite)…
+    let seen = 0
+    for (let i = 0; i < 150 && seen === 0; i++) {
+      seen = await sandbox.fs.listFiles('/dev/.daylite/orphans').then((l) => l.length, () => 0)
+      if (seen === 0) await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(seen).toBe(1)
+    await killed
+    // …and is gone once it was killed.
+    const after = await sandbox.process.executeCommand('ls -a /dev/.daylite 2>&1; ls -A /tmp')
+    expect(after.result).toMatch(/No such file or directory\n$/)
+  })
+})

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProcessHost } from '../../src/proc/index.js'
 import type { SpawnOptions } from '../../src/proc/index.js'
 import { Vfs } from '../../src/vfs/index.js'
+import { ORPHAN_DIR } from '../../src/wasi/index.js'
 
 const QJS = fileURLToPath(new URL('../../runtimes/quickjs/qjs.wasm', import.meta.url))
 const dec = new TextDecoder()
@@ -134,6 +135,27 @@ describe('process workers over the SAB channel', () => {
     await p.kill() // twice is fine
     const again = await qjs(vfs, ['--std', '-e', 'console.log(std.loadFile("/tmp/keep.txt"))'])
     expect(again.stdout).toBe('kept\n')
+  })
+
+  it('a file unlinked while open lives on as a hidden orphan; exit or kill() removes it (channel server)', async () => {
+    const vfs = sandbox()
+    vfs.mkdir('/dev')
+    const hold = (tail: string) =>
+      `const fd = os.open('/tmp/held', os.O_RDWR | os.O_CREAT, 0o644); const b = new Uint8Array([104, 105]).buffer;
+       os.write(fd, b, 0, 2); os.remove('/tmp/held'); os.seek(fd, 0, std.SEEK_SET); const r = new Uint8Array(2);
+       os.read(fd, r.buffer, 0, 2); console.log(String.fromCharCode(...r), os.readdir('/tmp')[0].length); ${tail}`
+    // Exit without closing: the worker deletes the orphan on its way out.
+    const done = await qjs(vfs, ['--std', '-e', hold('std.exit(0)')])
+    expect(done.stdout).toBe('hi 2\n')
+    expect(vfs.exists(ORPHAN_DIR)).toBe(false)
+    // Killed while holding it: the host's channel server deletes it.
+    const p = host.spawn({ module, args: ['qjs', '--std', '-e', hold('for (;;) {}')], vfs })
+    while (!(vfs.exists(ORPHAN_DIR) && vfs.readdir(ORPHAN_DIR).length === 1)) await new Promise((r) => setTimeout(r, 5))
+    expect(vfs.readdir('/tmp')).toEqual([])
+    await p.kill()
+    expect((await p.exited).killed).toBe(true)
+    expect(vfs.exists(ORPHAN_DIR)).toBe(false)
+    expect(vfs.readdir('/dev')).toEqual([])
   })
 
   it('runs two processes at once on one Vfs', async () => {

@@ -6,6 +6,7 @@
  */
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim'
 import { RIGHT_READ, RIGHT_WRITE, RIGHTS_STREAM } from '../rights.js'
+import { FDFLAGS_ALL } from './file.js'
 
 /** A synchronous byte source for stdin. */
 export interface ByteSource {
@@ -25,10 +26,10 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   }
 }
 
-function streamFdstat(tty: boolean, right: bigint): wasi.Fdstat {
+function streamFdstat(tty: boolean, right: bigint, flags: number): wasi.Fdstat {
   // wasi-libc's isatty(): a character device without seek/tell rights. A pipe has no WASI file
   // type, so a non-terminal stream reports `unknown`.
-  const st = new wasi.Fdstat(tty ? wasi.FILETYPE_CHARACTER_DEVICE : wasi.FILETYPE_UNKNOWN, 0)
+  const st = new wasi.Fdstat(tty ? wasi.FILETYPE_CHARACTER_DEVICE : wasi.FILETYPE_UNKNOWN, flags)
   st.fs_rights_base = RIGHTS_STREAM | right
   st.fs_rights_inherited = 0n
   return st
@@ -42,6 +43,8 @@ function streamFilestat(tty: boolean): wasi.Filestat {
 abstract class StreamFd extends Fd {
   readonly #tty: boolean
   readonly #rights: bigint
+  /** `fdflags` set by the guest (NONBLOCK is recorded and reported; reads still block). */
+  #flags = 0
 
   constructor(tty: boolean, rights: bigint) {
     super()
@@ -50,10 +53,11 @@ abstract class StreamFd extends Fd {
   }
 
   override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, this.#rights) }
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: streamFdstat(this.#tty, this.#rights, this.#flags) }
   }
 
-  override fd_fdstat_set_flags(): number {
+  override fd_fdstat_set_flags(flags: number): number {
+    this.#flags = flags & FDFLAGS_ALL
     return wasi.ERRNO_SUCCESS
   }
 

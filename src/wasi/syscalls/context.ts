@@ -15,9 +15,22 @@ export interface SyscallContext {
 /** A group of WASI preview1 imports. */
 export type Imports = Record<string, (...args: never[]) => number | undefined | void>
 
-/** Reads a UTF-8 string from guest memory. */
+/** Reads a UTF-8 string from guest memory (text such as source code: bad bytes become U+FFFD). */
 export function readString(ctx: SyscallContext, ptr: number, len: number): string {
   return DECODER.decode(new Uint8Array(ctx.memory(), ptr, len))
+}
+
+/**
+ * Reads a path from guest memory, or `undefined` when its bytes are not UTF-8 (the caller answers
+ * EILSEQ, as wasmtime does). VFS names are strings, so a lossy decoding would make `b'a\xff'` and
+ * `b'a\xfe'` the same file. A leading byte-order mark is kept: it is part of the name.
+ */
+export function readPath(ctx: SyscallContext, ptr: number, len: number): string | undefined {
+  try {
+    return PATH_DECODER.decode(new Uint8Array(ctx.memory(), ptr, len))
+  } catch {
+    return undefined
+  }
 }
 
 /** An iovec array: `[buf, len]` pairs. */
@@ -28,4 +41,5 @@ export function readIovecs(view: DataView, ptr: number, count: number): [number,
 }
 
 const DECODER = new TextDecoder('utf-8')
+const PATH_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 export const ENCODER = new TextEncoder()
