@@ -4,6 +4,7 @@
  * state. The host (`SandboxHost`) drives it through these methods over `rpc.ts`.
  */
 import { Layer, Vfs, createBaseLayer } from '../../vfs/index.js'
+import { ORPHAN_DIR } from '../../wasi/index.js'
 import { Shell, builtinCommandNames, createSessionState, type ShellSessionState } from '../../shell/index.js'
 import { SandboxError, SandboxErrorCode } from '../errors.js'
 import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type InterpreterReply, type InterpreterRequest, type OutputEvent, type UsageDto } from '../protocol.js'
@@ -79,6 +80,8 @@ export class Kernel {
     }
     const options = { maxBytes: init.limits.diskBytes, maxInodes: init.limits.maxInodes, user: { uid: init.user.uid, gid: init.user.gid } }
     const vfs = init.image ? Vfs.deserialize(init.image, base, options) : new Vfs(base, options)
+    // Files a process held open after unlinking them: no process of this sandbox is alive now.
+    if (vfs.exists(ORPHAN_DIR)) vfs.rm(ORPHAN_DIR, { recursive: true, force: true })
     const sessions = new Map<string, ShellSessionState>()
     for (const [id, state] of Object.entries(init.sessions)) sessions.set(id, state as ShellSessionState)
     this.#attached = { init, vfs, files: new FileService(vfs, init.workDir, init.limits.maxFileBytes), shell: undefined, sessions, interpreters: new Map(), slots: new Slots(init.limits.maxProcesses) }
