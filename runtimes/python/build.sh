@@ -3,8 +3,10 @@
 #
 #   bash runtimes/python/build.sh            # everything (≈ 15-20 min on 2 cores the first time)
 #   bash runtimes/python/build.sh zip        # only some stages (see STAGES below)
+#   bash runtimes/python/build.sh reactor manifest   # relink after editing daylite_python.c/daylite_run.py
 #
-# Outputs (in this directory): python.wasm (stripped), python313.zip (pyc-only stdlib), and the
+# Outputs (in this directory): python.wasm (stripped; a WASI reactor with daylite's snapshot entry
+# points, see README.md), python313.zip (pyc-only stdlib), and the
 # python/* entries of ../manifest.json. Everything else goes to $SCRATCH (default
 # /tmp/daylite-python-build). Re-runnable: finished stages are skipped via stamp files; delete
 # $SCRATCH to start over. Needs root (apt-get) unless the packages in versions.env are installed.
@@ -210,8 +212,19 @@ stage_wasi() {
       --with-build-python="$NATIVE_BUILD/python" --prefix=/usr/local \
       --disable-test-modules --without-ensurepip >configure.log \
     && make -j"$JOBS" all >make.log 2>&1 || { tail -40 make.log; exit 1; })
-  llvm-strip-19 -o "$HERE/python.wasm" "$WASI_BUILD/python.wasm"
   mark wasi
+}
+
+# python.wasm as a WASI reactor: CPython's own objects and link flags (daylite.mk reads its
+# Makefile), with our front end (daylite_python.c, which embeds daylite_run.py) instead of
+# Programs/python.c. Exports memory, _initialize, daylite_main, daylite_init, daylite_run.
+# Cheap (seconds), so it is not stamped: it always relinks.
+stage_reactor() {
+  log "python.wasm (reactor with daylite's front end)"
+  SOURCE_DATE_EPOCH="$(dpkg-parsechangelog -l "$CPYTHON_SRC/debian/changelog" -STimestamp)"
+  export SOURCE_DATE_EPOCH
+  make -C "$WASI_BUILD" -f Makefile -f "$HERE/daylite.mk" DAYLITE_DIR="$HERE" daylite-python.wasm
+  llvm-strip-19 -o "$HERE/python.wasm" "$WASI_BUILD/daylite-python.wasm"
 }
 
 stage_zip() {
@@ -234,13 +247,14 @@ stage_manifest() {
     --toolchain $(for p in $TOOLCHAIN_PKGS; do dpkg-query -W -f='${Package}=${Version} ' "$p"; done) \
     --patches "$applied" \
     --sysconfigdata "$(ls "$WASI_BUILD"/build/lib.*/_sysconfigdata_*.py)" --scratch "$SCRATCH" \
-    --srcdir "$SRC" --local $(cd "$HERE/../.." && ls runtimes/python/*.sh runtimes/python/*.py \
-      runtimes/python/*.env runtimes/python/*.txt runtimes/python/*.skip runtimes/python/config.site-wasi \
-      runtimes/python/compat/*) \
+    --srcdir "$SRC" --local $(cd "$HERE/../.." && ls runtimes/python/build.sh runtimes/python/manifest.py \
+      runtimes/python/mkzip.py runtimes/python/versions.env runtimes/python/stdlib-exclude.txt \
+      runtimes/python/debian-patches.skip runtimes/python/config.site-wasi runtimes/python/compat/* \
+      runtimes/python/daylite_python.c runtimes/python/daylite_run.py runtimes/python/daylite.mk) \
     --sqlite-flags "$(echo $SQLITE_DEFS)" --max-memory "$MAX_MEMORY"
 }
 
-STAGES=(toolchain fetch sysroot zlib bzip2 xz sqlite cpython_src native wasi zip manifest)
+STAGES=(toolchain fetch sysroot zlib bzip2 xz sqlite cpython_src native wasi reactor zip manifest)
 if [ $# -gt 0 ]; then STAGES=("$@"); fi
 start=$(date +%s)
 for s in "${STAGES[@]}"; do "stage_$s"; done

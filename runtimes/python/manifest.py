@@ -36,6 +36,36 @@ def digest(path):
     }
 
 
+def wasm_exports(path):
+    """Names the module exports (the export section, id 7), in order."""
+    data = open(path, "rb").read()
+
+    def leb(i):
+        n = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return n, i
+
+    i = 8  # magic + version
+    while i < len(data):
+        sid = data[i]
+        size, i = leb(i + 1)
+        if sid == 7:
+            count, j = leb(i)
+            names = []
+            for _ in range(count):
+                length, j = leb(j)
+                names.append(data[j : j + length].decode())
+                _, j = leb(j + length + 1)  # kind byte, then the index
+            return names
+        i += size
+    return []
+
+
 def source(spec):
     suite, rest = spec.split(":", 1)
     name, version = rest.split("=", 1)
@@ -70,8 +100,10 @@ python_version = platform.python_version()  # build.sh runs this under the nativ
 ldflags = clean(cfg["PY_LDFLAGS"] + " " + cfg.get("PY_LDFLAGS_NODIST", ""))
 wasm = {
     **digest(a.wasm),
-    "description": f"CPython {python_version} for wasm32-wasi (WASI preview 1), stripped",
+    "description": f"CPython {python_version} for wasm32-wasi (WASI preview 1), stripped; a WASI reactor "
+    "with daylite's snapshot entry points (runtimes/python/README.md)",
     "recipe": "runtimes/python/build.sh",
+    "exports": wasm_exports(a.wasm),
     "sources": sources,
     "debianPatches": {
         "applied": [x for x in a.patches.split(",") if x],
@@ -86,6 +118,7 @@ wasm = {
         "ldflags": ldflags,
         "libs": clean(cfg["LIBS"] + " " + cfg.get("MODLIBS", "")),
         "sqliteCflags": a.sqlite_flags,
+        "execModel": "reactor (-mexec-model=reactor; front end runtimes/python/daylite_python.c)",
         "postLink": "llvm-strip-19",
         "maxMemoryBytes": a.max_memory,
         "initialMemoryBytes": int(re.search(r"initial-memory=(\d+)", ldflags).group(1)),

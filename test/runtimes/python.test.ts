@@ -37,14 +37,16 @@ const RUNNER = `
 const { WASI } = await import('node:wasi')
 const { readFile } = await import('node:fs/promises')
 const { wasm, args, env, preopens } = JSON.parse(process.argv[1])
-const wasi = new WASI({ version: 'preview1', args, env, preopens, returnOnExit: true })
+// The child exits with the guest: python.wasm is a reactor, and node:wasi returns proc_exit's code only from start().
+const wasi = new WASI({ version: 'preview1', args, env, preopens, returnOnExit: false })
 const imports = {}
 for (const [name, fn] of Object.entries(wasi.getImportObject().wasi_snapshot_preview1)) {
   imports[name] = (...a) => fn(...a)
 }
 const mod = await WebAssembly.compile(await readFile(wasm))
 const instance = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: imports })
-process.exitCode = wasi.start(instance)
+wasi.initialize(instance)
+process.exitCode = instance.exports.daylite_main()
 `
 
 function python(...argv: string[]): Promise<Run> {
