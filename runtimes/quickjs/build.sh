@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Rebuild runtimes/quickjs/qjs.wasm from Debian's quickjs source package with
 # Debian's clang/lld/wasi-libc, then record it in runtimes/manifest.json.
+# The module is a WASI reactor: our front-end daylite_node.c exports
+# daylite_main (the stock qjs command line), daylite_init/daylite_run (the
+# `node` command from a memory snapshot) and _start (both, for plain hosts).
 #
 #   bash runtimes/quickjs/build.sh            # full rebuild (needs root for apt)
 #   QJS_WORK=/tmp/elsewhere bash runtimes/quickjs/build.sh
 #   QJS_NO_APT=1 bash runtimes/quickjs/build.sh   # toolchain already installed
 #   QJS_MAX_MEMORY=134217728 bash ...         # a different declared maximum
+#   QJS_OUT=/tmp/qjs.wasm bash ...            # write the artifact there, leave the manifest alone
 #
 # Re-runnable. Writes only to runtimes/quickjs/qjs.wasm, the "quickjs/qjs.wasm"
 # key of runtimes/manifest.json and the scratch dir $QJS_WORK (wiped each run).
@@ -49,7 +53,7 @@ CFLAGS=(-O2 -fwrapv -D_GNU_SOURCE "-DCONFIG_VERSION=\"$QJS_VERSION\""
         "-DJS_DEFAULT_STACK_SIZE=$JS_STACK_SIZE"
         -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_GETPID
         "-ffile-prefix-map=$WORK/=" -Wno-deprecated-declarations)
-LDFLAGS=(-Wl,--stack-first "-Wl,-z,stack-size=$STACK_SIZE" "-Wl,--max-memory=$MAX_MEMORY"
+LDFLAGS=(-mexec-model=reactor -Wl,--stack-first "-Wl,-z,stack-size=$STACK_SIZE" "-Wl,--max-memory=$MAX_MEMORY"
          -lwasi-emulated-signal -lwasi-emulated-process-clocks -lwasi-emulated-getpid -lm)
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -123,7 +127,11 @@ compile() { # src [extra flags...]
   $CC "${TARGET[@]}" "${CFLAGS[@]}" -I"$HERE/compat/include" "$@" -c "$src" -o "$obj" &
   OBJS+=("$obj")
 }
-for s in qjs.c repl.c quickjs.c dtoa.c libregexp.c libunicode.c cutils.c; do compile "$s"; done
+for s in repl.c quickjs.c dtoa.c libregexp.c libunicode.c cutils.c; do compile "$s"; done
+# qjs.c's main() becomes qjs_main(), called by daylite_main() in our front-end
+compile qjs.c -Dmain=qjs_main
+cp "$HERE/daylite_node.c" "$WORK/daylite_node.c"
+compile "$WORK/daylite_node.c" -I"$WORK/src"
 compile quickjs-libc.c -include "$HERE/compat/wasi_compat.h"
 cp "$HERE/compat/wasi_compat.c" "$WORK/wasi_compat.c"
 compile "$WORK/wasi_compat.c" -I"$HERE/compat"
@@ -143,6 +151,11 @@ if [[ -n "${QJS_WASM_OPT:-}" ]]; then
   wasm-opt $WASM_OPT_FLAGS -o "$WORK/qjs.opt.wasm" "$OUT"
   OUT="$WORK/qjs.opt.wasm"
 fi
+if [[ -n "${QJS_OUT:-}" ]]; then
+  install -m 644 "$OUT" "$QJS_OUT"
+  log "done (not recorded in the manifest): $QJS_OUT $(stat -c %s "$QJS_OUT") bytes"
+  exit 0
+fi
 install -m 644 "$OUT" "$HERE/qjs.wasm"
 
 # --- 8. manifest -------------------------------------------------------------
@@ -159,7 +172,7 @@ QJS_MANIFEST_JSON=$(cat <<EOF
     "files": {
 $(for f in $(printf '%s\n' "${!SRC_SHA256[@]}" | sort); do printf '      "%s": "%s",\n' "$f" "${SRC_SHA256[$f]}"; done | sed '$ s/,$//')
     },
-    "localSources": [$(cd "$HERE" && ls patches/*.patch compat/*.[ch] compat/include/*.h compat/include/sys/*.h | sed 's/.*/"runtimes\/quickjs\/&"/' | paste -sd, -)]
+    "localSources": [$(cd "$HERE" && ls daylite_node.c patches/*.patch compat/*.[ch] compat/include/*.h compat/include/sys/*.h | sed 's/.*/"runtimes\/quickjs\/&"/' | paste -sd, -)]
   },
   "toolchain": {
     "clang-19": "$(pkgver clang-19)",
@@ -171,6 +184,7 @@ $(for f in $(printf '%s\n' "${!SRC_SHA256[@]}" | sort); do printf '      "%s": "
   },
   "build": {
     "target": "wasm32-wasi",
+    "execModel": "reactor",
     "cflags": $(printf '%s\n' "${CFLAGS[@]}" | grep -v '^-ffile-prefix-map' | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0,"utf8").trim().split("\n")))'),
     "ldflags": $(printf '%s\n' "${LDFLAGS[@]}" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0,"utf8").trim().split("\n")))'),
     "postLink": "llvm-strip-19${WASM_OPT_FLAGS:+ + wasm-opt $WASM_OPT_FLAGS}",

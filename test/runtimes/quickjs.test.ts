@@ -54,8 +54,11 @@ if (isMainThread) {
   const wrapped = {}
   for (const [name, fn] of Object.entries(raw)) wrapped[name] = (...a) => fn(...a)
   const mod = new WebAssembly.Module(fs.readFileSync(workerData.wasm))
-  const inst = new WebAssembly.Instance(mod, { wasi_snapshot_preview1: wrapped })
-  parentPort.postMessage({ rc: wasi.start(inst) })
+  // the daylite.transpile import is for the node command only; qjs never calls it
+  const inst = new WebAssembly.Instance(mod, { wasi_snapshot_preview1: wrapped, daylite: { transpile: () => -1 } })
+  // A reactor: node:wasi's start() refuses modules that export _initialize, so hand it the
+  // _start entry point only (it runs the constructors, then qjs's command line).
+  parentPort.postMessage({ rc: wasi.start({ exports: { memory: inst.exports.memory, _start: inst.exports._start } }) })
 }
 `
 
@@ -104,10 +107,12 @@ describe('runtimes/quickjs/qjs.wasm', () => {
     expect(entry?.source).toMatchObject({ package: 'quickjs', version: '2025.04.26-1' })
   })
 
-  it('declares a maximum memory', () => {
+  it('declares a maximum memory and the reactor interface', () => {
     const mod = new WebAssembly.Module(readFileSync(wasmPath))
     expect(WebAssembly.Module.exports(mod)).toContainEqual({ name: 'memory', kind: 'memory' })
-    expect(WebAssembly.Module.imports(mod).every((i) => i.module === 'wasi_snapshot_preview1')).toBe(true)
+    const foreign = WebAssembly.Module.imports(mod).filter((i) => i.module !== 'wasi_snapshot_preview1')
+    expect(foreign).toEqual([{ module: 'daylite', name: 'transpile', kind: 'function' }])
+    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['_initialize', '_start', 'daylite_init', 'daylite_main', 'daylite_run', 'memory'])
   })
 
   it('runs qjs -e', async () => {

@@ -1,0 +1,20 @@
+// args: alpha --verbose 42
+const args = process.argv.slice(2)
+console.log('args:', args)
+console.log('argv length:', process.argv.length)
+console.log('script:', require('path').basename(process.argv[1]))
+console.log('platform:', process.platform)
+console.log('greeting env:', process.env.GREETING)
+console.log('missing env:', process.env.NOT_SET_ANYWHERE)
+process.env.NEW_VAR = 42
+console.log('set env:', process.env.NEW_VAR, typeof process.env.NEW_VAR)
+delete process.env.NEW_VAR
+console.log('deleted:', process.env.NEW_VAR, 'NEW_VAR' in process.env)
+console.log('cwd is absolute:', process.cwd().startsWith('/'))
+console.log('version looks ok:', /^v\d+\.\d+\.\d+$/.test(process.version), typeof process.versions.node)
+console.log('pid type:', typeof process.pid, 'uptime type:', typeof process.uptime())
+const mem = process.memoryUsage()
+console.log('memory keys:', Object.keys(mem).sort().join(','), mem.heapUsed > 0)
+const [s, ns] = process.hrtime()
+console.log('hrtime:', typeof s, typeof ns, typeof process.hrtime.bigint())
+console.log('exitCode before:', process.exitCode)

@@ -1,0 +1,13 @@
+console.log('1 sync')
+setTimeout(() => console.log('6 timeout 0'), 0)
+setImmediate(() => console.log('7 immediate'))
+Promise.resolve().then(() => console.log('4 promise'))
+process.nextTick(() => console.log('3 nextTick'))
+queueMicrotask(() => console.log('5 microtask'))
+console.log('2 sync end')
+setTimeout(() => {
+  console.log('8 timeout 10')
+  process.nextTick(() => console.log('10 tick in timeout'))
+  Promise.resolve().then(() => console.log('11 promise in timeout'))
+  console.log('9 timeout body end')
+}, 10)

@@ -1,0 +1,21 @@
+const math = require('./lib/math')
+const { area, PI } = require('./lib/math.js')
+console.log(math.loadedAt, PI, area(2).toFixed(3), math === require('./lib/math'))
+const counter = require('./lib/counter')
+counter.increment()
+counter.increment()
+console.log('counter', require('./lib/counter').current())
+const config = require('./lib/config.json')
+console.log(config.name, config.version, config.features)
+const makeWidget = require('./lib/widgets')
+console.log(makeWidget(1.5))
+console.log(require('./lib/withmain'))
+console.log(require.main === module, typeof module.exports, module.id)
+console.log(require('path').basename(require.resolve('./lib/math')))
+console.log(Object.keys(require.cache).map((k) => require('path').basename(k)).sort())
+try {
+  require('./lib/missing')
+} catch (e) {
+  console.log(e.code, e.message.split('\n')[0].replace(__dirname, '<dir>'))
+}
+console.log(typeof __dirname, require('path').basename(__filename))

@@ -1,0 +1,3 @@
+let count = 0
+exports.increment = () => ++count
+exports.current = () => count

@@ -1,0 +1,1 @@
+module.exports = { from: 'package main', file: require('path').basename(__filename) }
