@@ -15,6 +15,7 @@ import { pythonPrograms, pythonRuntimeFiles } from './python.js'
 import { nodePrograms, nodeRuntimeFiles } from './node.js'
 import { type NetworkPolicy, pipCommands } from './pip.js'
 import type { Slots } from './slots.js'
+import { transpileTypeScript } from './transpile.js'
 
 /** A WASI program the kernel runs as a shell command. */
 export interface Program {
@@ -147,6 +148,8 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
     ...(run.stdin !== undefined ? { stdin: run.stdin } : {}),
     onStdout: run.onStdout,
     onStderr: run.onStderr,
+    // node's .ts modules and ts-node/tsx: TypeScript is transpiled here, in the kernel (swc, loaded on first use).
+    transpile: transpileTypeScript,
     ...(run.maxMemoryBytes !== undefined ? { maxMemoryBytes: run.maxMemoryBytes } : {}),
   })
 }
