@@ -304,9 +304,15 @@ describe('daylite serve: errors', () => {
     expect((error as DaytonaError).message).toMatch(/already completed/)
   })
 
-  it('codeRun runs python with argv and env', async () => {
+  it('codeRun runs python, javascript and typescript with argv and env', async () => {
     const r = await sandbox.process.codeRun('import os, sys; print(sys.argv[1:], os.environ["X"])', { argv: ['a'], env: { X: 'y' } })
     expect(r).toMatchObject({ exitCode: 0, result: "['a'] y\n" })
+    const js = await daytona.create({ language: 'javascript' })
+    expect(await js.process.codeRun('console.log(process.argv.slice(2), process.env.X)', { argv: ['b'], env: { X: 'z' } })).toMatchObject({ exitCode: 0, result: "[ 'b' ] z\n" })
+    await js.delete()
+    const ts = await daytona.create({ language: 'typescript' })
+    expect(await ts.process.codeRun('const n: number = 6; console.log(n * 7)')).toMatchObject({ exitCode: 0, result: '42\n' })
+    await ts.delete()
   })
 
   it('codeInterpreter works through the SDK: contexts, streaming, errors, timeout', async () => {
