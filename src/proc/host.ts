@@ -237,7 +237,8 @@ export class ProcessHost {
   /** Starts a program. */
   spawn(options: SpawnOptions): WasiProcess {
     this.#check()
-    const w = this.#idle.pop() ?? this.#newWorker()
+    // The longest-idle worker first: one that just finished is still readying its standby instance.
+    const w = this.#idle.shift() ?? this.#newWorker()
     this.#busy.add(w)
     w.handle.ref()
     const header = new Int32Array(w.channel, 0, HEADER_BYTES / 4)

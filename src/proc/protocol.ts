@@ -137,11 +137,23 @@ export interface RunMessage extends ProgramMessage {
   image?: MemoryImage
 }
 
-/** A snapshot module's memory after `daylite_init`: the non-zero prefix of a memory of `size` bytes. */
+/**
+ * A snapshot module's memory after `daylite_init`: a memory of `size` bytes whose content differs
+ * from a freshly instantiated one only in the 4 KiB pages listed in `pages`, found in `bytes`.
+ */
 export interface MemoryImage {
+  /** Unique per image: a worker's standby instance is valid for the image with this id. */
+  id: string
+  /** The memory's bytes up to its last page that differs from a fresh instance (shared, read only). */
   bytes: SharedArrayBuffer
+  /** The memory size to grow to, bytes. */
   size: number
+  /** Indexes of the 4 KiB pages to write into a fresh instance (shared, read only). */
+  pages: SharedArrayBuffer
 }
+
+/** The page size of {@link MemoryImage.pages}. */
+export const IMAGE_PAGE = 4096
 
 /** Worker → host messages. */
 export type WorkerMessage =

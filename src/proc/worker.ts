@@ -8,7 +8,7 @@ import { parentEndpoint } from '#platform'
 import { bytesSource, createWasi } from '../wasi/index.js'
 import type { ByteSource } from '../wasi/index.js'
 import { ChannelClient, ChannelVfs, transpileOverChannel } from './channel-client.js'
-import { OP } from './protocol.js'
+import { IMAGE_PAGE, OP } from './protocol.js'
 import type { InitMessage, MemoryImage, RunMessage, WorkerMessage } from './protocol.js'
 
 const endpoint = parentEndpoint()
@@ -31,19 +31,91 @@ const output = (type: 'stdout' | 'stderr') => (bytes: Uint8Array) => {
 }
 
 /**
- * The memory as an image: its non-zero prefix in shared memory, and its size. The prefix covers at
- * least the initial memory (`minBytes`), so a data segment the guest zeroed is zeroed on restore too.
+ * The memory as an image: the pages that differ from `fresh` (the memory of a newly instantiated
+ * module; beyond its end a fresh memory is zero), up to the last of them.
  */
-function capture(memory: WebAssembly.Memory, minBytes: number): MemoryImage {
+function capture(memory: WebAssembly.Memory, fresh: Uint8Array, id: string): MemoryImage {
   const all = new Uint8Array(memory.buffer)
-  const words = new Uint32Array(memory.buffer)
-  let w = words.length
-  while (w > 0 && words[w - 1] === 0) w--
-  const end = Math.max(w * 4, Math.min(minBytes, all.byteLength))
+  const pages: number[] = []
+  const count = Math.ceil(all.byteLength / IMAGE_PAGE)
+  for (let p = 0; p < count; p++) {
+    const at = p * IMAGE_PAGE
+    if (!samePage(all, fresh, at)) pages.push(p)
+  }
+  const end = pages.length === 0 ? 0 : Math.min(all.byteLength, ((pages[pages.length - 1] as number) + 1) * IMAGE_PAGE)
   const bytes = new SharedArrayBuffer(end)
   new Uint8Array(bytes).set(all.subarray(0, end))
-  return { bytes, size: all.byteLength }
+  const list = new SharedArrayBuffer(pages.length * 4)
+  new Uint32Array(list).set(pages)
+  return { id, bytes, size: all.byteLength, pages: list }
 }
+
+/** True when the page at `at` of `a` equals `fresh` there (zeros past `fresh`'s end). */
+function samePage(a: Uint8Array, fresh: Uint8Array, at: number): boolean {
+  const end = Math.min(at + IMAGE_PAGE, a.byteLength)
+  const w = new Int32Array(a.buffer, at, (end - at) >> 2)
+  if (at >= fresh.byteLength) {
+    for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false
+    return true
+  }
+  const f = new Int32Array(fresh.buffer, fresh.byteOffset + at, (Math.min(end, fresh.byteLength) - at) >> 2)
+  for (let i = 0; i < w.length; i++) if (w[i] !== (i < f.length ? f[i] : 0)) return false
+  return true
+}
+
+/** Writes an image into a freshly instantiated memory: grow, then only the pages that differ. */
+function restore(memory: WebAssembly.Memory, image: MemoryImage): void {
+  const missing = image.size - memory.buffer.byteLength
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536))
+  const target = new Uint8Array(memory.buffer)
+  const source = new Uint8Array(image.bytes)
+  for (const p of new Uint32Array(image.pages)) {
+    const at = p * IMAGE_PAGE
+    target.set(source.subarray(at, at + IMAGE_PAGE), at)
+  }
+}
+
+/**
+ * Imports that call whatever `holder.imports` holds at call time: an instance can be made (and
+ * its memory restored) before the run it serves exists.
+ */
+function forwardingImports(module: WebAssembly.Module, holder: { imports?: WebAssembly.Imports }): WebAssembly.Imports {
+  const imports: Record<string, Record<string, (...args: unknown[]) => unknown>> = {}
+  for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind !== 'function') continue
+    ;(imports[from] ??= {})[name] = (...args: unknown[]) => {
+      const f = (holder.imports?.[from] as Record<string, unknown> | undefined)?.[name]
+      if (typeof f !== 'function') throw new Error(`import ${from}.${name} is not bound`)
+      return (f as (...a: unknown[]) => unknown)(...args)
+    }
+  }
+  return imports
+}
+
+/**
+ * An instance whose memory already holds an image, made while the worker was idle, so that the
+ * next run of that image starts at `daylite_run` (the first write to fresh wasm memory costs
+ * tens of µs per page on some machines: tens of ms for a 20 MiB image).
+ */
+interface Standby {
+  moduleKey: string
+  imageId: string
+  instance: WebAssembly.Instance
+  holder: { imports?: WebAssembly.Imports }
+}
+let standby: Standby | undefined
+
+function prepareStandby(moduleKey: string, image: MemoryImage): void {
+  const module = modules.get(moduleKey)
+  if (!module || standby?.imageId === image.id) return
+  standby = undefined
+  const holder: { imports?: WebAssembly.Imports } = {}
+  const instance = new WebAssembly.Instance(module, forwardingImports(module, holder))
+  restore(instance.exports.memory as WebAssembly.Memory, image)
+  standby = { moduleKey, imageId: image.id, instance, holder }
+}
+
+let images = 0
 
 function init(m: InitMessage): void {
   try {
@@ -58,11 +130,15 @@ function init(m: InitMessage): void {
       onStdout: output('stdout'),
       onStderr: output('stderr'),
     })
-    const instance = new WebAssembly.Instance(module, program.imports)
+    const holder: { imports?: WebAssembly.Imports } = { imports: program.imports }
+    const instance = new WebAssembly.Instance(module, forwardingImports(module, holder))
     const memory = instance.exports.memory as WebAssembly.Memory
-    const initial = memory.buffer.byteLength
+    const fresh = new Uint8Array(memory.buffer).slice()
     const result = program.init(instance)
-    const image = result.exitCode === 0 ? capture(memory, initial) : null
+    const image = result.exitCode === 0 ? capture(memory, fresh, `${m.moduleKey}#${++images}#${Math.random().toString(36).slice(2)}`) : null
+    holder.imports = undefined
+    // The initialised instance is exactly the image: it is this worker's first standby.
+    if (image) standby = { moduleKey: m.moduleKey, imageId: image.id, instance, holder }
     post({ type: 'image', image, exitCode: result.exitCode, initMs: performance.now() - started })
   } catch (e) {
     post({ type: 'fault', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) })
@@ -86,25 +162,40 @@ function run(m: RunMessage): void {
       onStderr: output('stderr'),
       transpile: (source, filename) => transpileOverChannel(client, source, filename),
     })
-    const instance = new WebAssembly.Instance(module, program.imports)
+    const image = m.entry === 'snapshot' ? m.image : undefined
+    if (image && m.maxMemoryBytes !== undefined && image.size > m.maxMemoryBytes) {
+      output('stderr')(new TextEncoder().encode(`the program needs ${image.size} bytes of memory at start, more than the limit of ${m.maxMemoryBytes}\n`))
+      post({ type: 'exit', exitCode: 137, memoryBytes: image.size })
+      return
+    }
+    let instance: WebAssembly.Instance
+    const ready = image && standby?.imageId === image.id && standby.moduleKey === m.moduleKey ? standby : undefined
+    if (ready) {
+      standby = undefined
+      ready.holder.imports = program.imports
+      instance = ready.instance
+    } else {
+      instance = new WebAssembly.Instance(module, program.imports)
+    }
     const memory = instance.exports.memory
     const size = (): number => (memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0)
-    const needed = m.entry === 'snapshot' && m.image ? m.image.size : size()
-    if (m.maxMemoryBytes !== undefined && needed > m.maxMemoryBytes) {
-      output('stderr')(new TextEncoder().encode(`the program needs ${needed} bytes of memory at start, more than the limit of ${m.maxMemoryBytes}\n`))
-      post({ type: 'exit', exitCode: 137, memoryBytes: needed })
+    if (!image && m.maxMemoryBytes !== undefined && size() > m.maxMemoryBytes) {
+      output('stderr')(new TextEncoder().encode(`the program needs ${size()} bytes of memory at start, more than the limit of ${m.maxMemoryBytes}\n`))
+      post({ type: 'exit', exitCode: 137, memoryBytes: size() })
       return
     }
     let result
     if (m.entry === 'start') result = program.start(instance)
-    else if (m.image) {
-      if (memory instanceof WebAssembly.Memory && m.image.size > size()) memory.grow((m.image.size - size()) / 65536)
-      result = program.run(instance, new Uint8Array(m.image.bytes))
+    else if (image) {
+      if (!ready && memory instanceof WebAssembly.Memory) restore(memory, image)
+      result = program.run(instance)
     } else {
       result = program.init(instance)
       if (result.exitCode === 0) result = program.run(instance)
     }
     post({ type: 'exit', exitCode: result.exitCode, ...(result.trap !== undefined ? { trap: result.trap } : {}), memoryBytes: size() })
+    // Ready the next run of this image while the worker waits.
+    if (image) setTimeout(() => prepareStandby(m.moduleKey, image), 0)
   } catch (e) {
     post({ type: 'fault', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) })
   }
