@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages daylite's tests need (Chromium for the browser tests, git), but only
+# Installs the Debian packages daylite's tests need (Chromium for the browser tests, git, bubblewrap
+# for the native backend's confinement test), but only
 # those whose binaries are missing, so a rerun does nothing and takes no time. Used by .ci/run;
 # developers can run it on its own: `bash scripts/install-system-deps.sh`.
 #
@@ -13,6 +14,7 @@ chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 needs=(
   "$chromium_path chromium"
   "git git"
+  "bwrap bubblewrap"
 )
 
 missing=()
