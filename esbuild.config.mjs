@@ -67,6 +67,28 @@ ${names.map((n, i) => `const n${i} = mod[${JSON.stringify(n)}]\nexport { n${i} a
   },
 }
 
+// swc's TypeScript transpiler (@swc/wasm-typescript, loaded by the kernel on first use) is a CommonJS
+// module that takes TextDecoder/TextEncoder from `util` and decodes its inline wasm with `Buffer.from`:
+// in browsers those two come from small shims (the other Node built-ins stay stubbed).
+const swcBrowserShims = {
+  name: 'swc-browser-shims',
+  setup(build) {
+    build.onResolve({ filter: /^(util|node:buffer)$/ }, (args) => (/@swc[\\/]wasm-typescript/.test(args.importer) ? { path: args.path, namespace: 'swc-shim' } : undefined))
+    build.onLoad({ filter: /.*/, namespace: 'swc-shim' }, (args) => ({
+      loader: 'js',
+      contents:
+        args.path === 'util'
+          ? 'export const TextDecoder = globalThis.TextDecoder, TextEncoder = globalThis.TextEncoder'
+          : `export const Buffer = { from(text, encoding) {
+  if (encoding !== 'base64') throw new Error('daylite browser Buffer shim: only base64 strings')
+  const raw = atob(text), out = new Uint8Array(raw.length)
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i)
+  return out
+} }`,
+    }))
+  },
+}
+
 // Browser builds are minified with `keepNames`: Daytona's error classes report their class name as
 // `error.name` (`new.target.name`), so a browser must see `DaytonaNotFoundError`, not `T`.
 //
@@ -75,11 +97,14 @@ ${names.map((n, i) => `const n${i} = mod[${JSON.stringify(n)}]\nexport { n${i} a
 // instead of touching a stub at load time.
 const browserDefine = { __BROWSER__: 'true' }
 
+/** Dependencies Node builds load from node_modules instead of bundling (just-bash; swc's 3.7 MB transpiler, loaded on first use). */
+const NODE_EXTERNAL = ['just-bash', '@swc/wasm-typescript', 'isomorphic-git']
+
 const nodeBanner = { js: "import { createRequire as __daylite_createRequire } from 'node:module'; const require = __daylite_createRequire(import.meta.url);" }
 
 export const targets = {
-  library: { ...common, platform: 'node', entryPoints: { index: 'src/index.ts' }, outdir: 'dist', external: ['just-bash'], banner: nodeBanner },
-  'kernel-node': { ...common, platform: 'node', entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' }, outdir: 'dist', external: ['just-bash'], banner: nodeBanner },
+  library: { ...common, platform: 'node', entryPoints: { index: 'src/index.ts' }, outdir: 'dist', external: NODE_EXTERNAL, banner: nodeBanner },
+  'kernel-node': { ...common, platform: 'node', entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' }, outdir: 'dist', external: NODE_EXTERNAL, banner: nodeBanner },
   browser: { ...common, minify: true, keepNames: true, platform: 'browser', conditions: ['browser'], define: browserDefine, entryPoints: { index: 'src/index.ts' }, outdir: 'dist/browser', plugins: [browserStubs] },
   'kernel-browser': {
     ...common,
@@ -90,7 +115,10 @@ export const targets = {
     define: browserDefine,
     entryPoints: { 'kernel-worker': 'src/engine/kernel/worker.ts' },
     outdir: 'dist/browser',
-    plugins: [browserStubs],
+    // Chunks: the TypeScript transpiler (2.7 MB of wasm) loads only when TypeScript first runs.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [swcBrowserShims, browserStubs],
   },
   'process-node': { ...common, platform: 'node', entryPoints: { 'process-worker': 'src/proc/worker.ts' }, outdir: 'dist', banner: nodeBanner },
   'process-browser': {
@@ -102,11 +130,11 @@ export const targets = {
     entryPoints: { 'process-worker': 'src/proc/worker.ts' },
     outdir: 'dist/browser',
   },
-  cli: { ...common, platform: 'node', entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: ['just-bash', '@daytonaio/sdk'], banner: { js: '#!/usr/bin/env node\n' + nodeBanner.js } },
+  cli: { ...common, platform: 'node', entryPoints: { cli: 'src/cli/index.ts' }, outdir: 'dist', external: [...NODE_EXTERNAL, '@daytonaio/sdk'], banner: { js: '#!/usr/bin/env node\n' + nodeBanner.js } },
 }
 
 /** The runtime artifacts a browser kernel fetches next to its bundle (platform/browser.ts `loadRuntime`). */
-export const BROWSER_RUNTIMES = ['quickjs/qjs.wasm', 'python/python.wasm', 'python/python313.zip']
+export const BROWSER_RUNTIMES = ['quickjs/qjs.wasm', 'quickjs/node', 'python/python.wasm', 'python/python313.zip']
 
 /** Copies {@link BROWSER_RUNTIMES} into `<outdir>/runtimes/`. */
 export function copyBrowserRuntimes(outdir) {

@@ -11,6 +11,11 @@ import type { Op, Wake } from './protocol.js'
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
+/** Decodes UTF-8 from a view of shared memory (browsers' TextDecoder refuses shared views: copy first). */
+export function decodeShared(view: Uint8Array): string {
+  return dec.decode(view.slice())
+}
+
 /** A channel failure (the host answered with a fault, or the protocol broke): a host failure. */
 export class ChannelError extends Error {
   constructor(message: string) {
@@ -46,18 +51,21 @@ export class ChannelClient {
   /** Sends a request and blocks until the answer; returns the response payload (a view, valid until the next call). */
   call(op: Op, syscall: string, path = '', path2 = '', nums: readonly number[] = [], bytes?: Uint8Array): Uint8Array {
     const h = this.#header
-    const a = enc.encodeInto(path, this.#data)
-    const b = enc.encodeInto(path2, this.#data.subarray(a.written))
-    if (a.read < path.length || b.read < path2.length) throw new VfsError('ENAMETOOLONG', syscall, path)
-    const at = a.written + b.written
+    // Encoded apart, then copied: browsers refuse TextEncoder.encodeInto into shared memory.
+    const a = enc.encode(path)
+    const b = enc.encode(path2)
+    if (a.byteLength + b.byteLength > this.#data.byteLength) throw new VfsError('ENAMETOOLONG', syscall, path)
+    this.#data.set(a)
+    this.#data.set(b, a.byteLength)
+    const at = a.byteLength + b.byteLength
     if (bytes !== undefined) {
       if (at + bytes.byteLength > this.#data.byteLength) throw new ChannelError('request larger than the channel')
       this.#data.set(bytes, at)
     }
     for (let i = 0; i < nums.length; i++) this.#nums[i] = nums[i] as number
     h[H.OP] = op
-    h[H.LEN1] = a.written
-    h[H.LEN2] = b.written
+    h[H.LEN1] = a.byteLength
+    h[H.LEN2] = b.byteLength
     h[H.DATA] = bytes?.byteLength ?? 0
     Atomics.store(h, H.STATE, STATE.REQUEST)
     Atomics.notify(h, H.STATE)
@@ -164,10 +172,10 @@ export class ChannelVfs implements SyncVfs {
     this.#c.call(OP.MKDIR, 'mkdir', path, '', [options?.recursive ? 1 : 0, options?.mode ?? 0o755])
   }
   readdir(path: string): string[] {
-    return JSON.parse(dec.decode(this.#c.call(OP.READDIR, 'scandir', path))) as string[]
+    return JSON.parse(decodeShared(this.#c.call(OP.READDIR, 'scandir', path))) as string[]
   }
   readdirWithTypes(path: string): VfsDirent[] {
-    const rows = JSON.parse(dec.decode(this.#c.call(OP.READDIR_TYPES, 'scandir', path))) as [string, number, number][]
+    const rows = JSON.parse(decodeShared(this.#c.call(OP.READDIR_TYPES, 'scandir', path))) as [string, number, number][]
     return rows.map(([name, kind, ino]) => ({ name, kind: KINDS[kind] ?? 'file', ino }))
   }
   rmdir(path: string): void {
@@ -189,7 +197,7 @@ export class ChannelVfs implements SyncVfs {
     this.#c.call(OP.SYMLINK, 'symlink', target, path)
   }
   readlink(path: string): string {
-    return dec.decode(this.#c.call(OP.READLINK, 'readlink', path))
+    return decodeShared(this.#c.call(OP.READLINK, 'readlink', path))
   }
   link(existing: string, path: string): void {
     this.#c.call(OP.LINK, 'link', existing, path)
@@ -204,7 +212,7 @@ export class ChannelVfs implements SyncVfs {
     this.#c.call(OP.UTIMES, 'utime', path, '', [atimeMs, mtimeMs, options?.follow === false ? 0 : 1])
   }
   realpath(path: string): string {
-    return dec.decode(this.#c.call(OP.REALPATH, 'realpath', path))
+    return decodeShared(this.#c.call(OP.REALPATH, 'realpath', path))
   }
   usage(): VfsUsage {
     this.#c.call(OP.USAGE, 'usage')
@@ -218,6 +226,6 @@ export function transpileOverChannel(client: ChannelClient, source: string, file
   const bytes = enc.encode(source)
   if (bytes.byteLength + enc.encode(filename).byteLength > client.capacity) return { ok: false, error: `${filename}: too large to transpile (${bytes.byteLength} bytes)` }
   const answer = client.call(OP.TRANSPILE, 'transpile', filename, '', [], bytes)
-  const text = dec.decode(answer.subarray(1))
+  const text = decodeShared(answer.subarray(1))
   return answer[0] === 0 ? { ok: true, code: text } : { ok: false, error: text }
 }

@@ -10,10 +10,10 @@
 import { VfsError } from '../vfs/index.js'
 import type { SyncVfs, VfsStats } from '../vfs/index.js'
 import { isOrphanPath, removeOrphanDirs } from '../wasi/index.js'
+import { decodeShared } from './channel-client.js'
 import { DATA_OFFSET, H, HEADER_BYTES, KINDS, NUM_SLOTS, OP, STATE, VFS_CODES, waitAsync } from './protocol.js'
 
 const enc = new TextEncoder()
-const dec = new TextDecoder()
 
 /** Provides stdin bytes on request: up to `max` bytes, an empty array at end of input. */
 export type StdinProvider = (max: number) => Uint8Array | Promise<Uint8Array>
@@ -77,7 +77,7 @@ export class ChannelServer {
         const op = h[H.OP] as number
         if (op === OP.RENAME || op === OP.LINK || (this.#orphans.size > 0 && (op === OP.UNLINK || op === OP.RM))) {
           const len1 = h[H.LEN1] as number
-          this.#track(op, dec.decode(this.#data.subarray(0, len1)), dec.decode(this.#data.subarray(len1, len1 + (h[H.LEN2] as number))))
+          this.#track(op, decodeShared(this.#data.subarray(0, len1)), decodeShared(this.#data.subarray(len1, len1 + (h[H.LEN2] as number))))
         }
       } catch (e) {
         if (e instanceof VfsError) status = VFS_CODES.indexOf(e.code) + 1
@@ -177,8 +177,8 @@ export class ChannelServer {
     const n = this.#nums
     const len1 = h[H.LEN1] as number
     const len2 = h[H.LEN2] as number
-    const path = dec.decode(this.#data.subarray(0, len1))
-    const path2 = dec.decode(this.#data.subarray(len1, len1 + len2))
+    const path = decodeShared(this.#data.subarray(0, len1))
+    const path2 = decodeShared(this.#data.subarray(len1, len1 + len2))
     const bytes = this.#data.subarray(len1 + len2, len1 + len2 + (h[H.DATA] as number))
     const vfs = this.#vfs
     const num = (i: number): number => n[i] as number
@@ -263,7 +263,7 @@ export class ChannelServer {
         return r instanceof Promise ? r.then((b) => b.subarray(0, max)) : r.subarray(0, max)
       }
       case OP.TRANSPILE:
-        return this.#transpileAnswer(dec.decode(bytes), path)
+        return this.#transpileAnswer(decodeShared(bytes), path)
       default:
         throw new Error(`unknown channel op ${h[H.OP]}`)
     }

@@ -13,6 +13,7 @@ import { build, type BuildOptions } from 'esbuild'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineResult, MissingWorkerResult } from './fixtures/engine-protocol.js'
+import type { RuntimesResult } from './fixtures/runtimes-page.js'
 import {
   bundleForBrowser,
   chromiumSkipReason,
@@ -42,7 +43,7 @@ async function buildBrowserLibrary(outdir: string): Promise<void> {
   }
   config.copyBrowserRuntimes(outdir)
   await Promise.all(
-    ['browser', 'kernel-browser'].map((name) => {
+    ['browser', 'kernel-browser', 'process-browser'].map((name) => {
       const target = config.targets[name]
       if (target === undefined) throw new Error(`esbuild.config.mjs has no "${name}" target`)
       return build({ ...target, outdir, absWorkingDir: root, logLevel: 'error' })
@@ -139,6 +140,7 @@ describe.skipIf(skip !== undefined)(`the engine in Chromium${skip ? ` (skipped: 
       bundleForBrowser({
         'engine-page': path.join(fixtures, 'engine-page.ts'),
         'missing-worker-page': path.join(fixtures, 'missing-worker-page.ts'),
+        'runtimes-page': path.join(fixtures, 'runtimes-page.ts'),
       }),
       launchChromium(),
     ])
@@ -147,6 +149,7 @@ describe.skipIf(skip !== undefined)(`the engine in Chromium${skip ? ` (skipped: 
     const files = {
       '/index.html': modulePage('./engine-page.js', 'daylite engine'),
       '/missing-worker.html': modulePage('./missing-worker-page.js', 'daylite without its kernel worker'),
+      '/runtimes.html': modulePage('./runtimes-page.js', 'daylite runtimes'),
     }
     const opts = { mounts: { '/daylite/': library }, files }
     isolated = await startStaticServer(bundle.dir, opts)
@@ -177,6 +180,16 @@ describe.skipIf(skip !== undefined)(`the engine in Chromium${skip ? ` (skipped: 
     expect(result.crossOriginIsolated).toBe(true)
     expect(result.sharedArrayBuffer).toBe('function')
     expectEngineWorked(result)
+    expect(isolated.notFound).toEqual([])
+  })
+
+  it('runs python3, node and TypeScript (process workers inside the kernel worker) on a cross-origin-isolated page', async () => {
+    const { result } = await runPage<RuntimesResult>(browser, new URL('/runtimes.html', isolated.url).href, { timeoutMs: PAGE_TIMEOUT_MS })
+    console.log(`daylite runtimes in Chromium: ${Object.entries(result.ms).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join('; ')}`)
+    expect(result.python).toEqual({ exitCode: 0, result: '{"v": 42} wasi\n' })
+    expect(result.node).toEqual({ exitCode: 0, result: "b.txt [ 'x' ]\n" })
+    expect(result.typescript).toEqual({ exitCode: 0, result: '42\n' })
+    expect(result.interpreter).toBe('42\n')
     expect(isolated.notFound).toEqual([])
   })
 
