@@ -33,6 +33,8 @@ const browserStubs = {
   name: 'browser-stubs',
   setup(build) {
     build.onResolve({ filter: /^just-bash$/ }, () => ({ path: fileURLToPath(new URL('./node_modules/just-bash/dist/bundle/index.js', import.meta.url)) }))
+    // isomorphic-git and sha.js need a Buffer: daylite's small one (src/platform/buffer.ts), not a stub.
+    build.onResolve({ filter: /^(node:)?buffer$/ }, () => ({ path: fileURLToPath(new URL('./src/platform/buffer.ts', import.meta.url)) }))
     const builtins = 'zlib|fs|fs/promises|path|os|crypto|child_process|url|worker_threads|stream|stream/promises|buffer|util|events|dns|module|net|tls|http|https|vm|perf_hooks|readline|assert|process|async_hooks|string_decoder'
     const stubbed = new RegExp(`^(node:.*|(${builtins})|@mongodb-js/zstd|node-liblzma)$`)
     build.onResolve({ filter: stubbed }, (args) => ({ path: args.path, namespace: 'node-stub' }))

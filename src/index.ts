@@ -7,6 +7,18 @@ export { Sandbox } from './api/Sandbox.js'
 export { Process } from './api/Process.js'
 export { FileSystem } from './api/FileSystem.js'
 export { CodeInterpreter } from './api/CodeInterpreter.js'
+export {
+  Git,
+  type GitStatus,
+  type FileStatus,
+  type GitFileStatus,
+  type ListBranchResponse,
+  type ListRemotesResponse,
+  type GitRemote,
+  type GitCommitResponse,
+  type GitProgress,
+  type GitProgressOptions,
+} from './api/Git.js'
 export { Image, type PipInstallOptions } from './api/Image.js'
 export {
   CodeLanguage,
@@ -47,7 +59,9 @@ export {
   type ExecutionError,
   type ExecutionResult,
   type RunCodeOptions,
+  type PortPreviewUrl,
 } from './api/types.js'
+export type { RemoteConfig, PromoteEvent, SandboxTarget } from './remote/config.js'
 export {
   DaytonaError,
   DaytonaBadRequestError,
@@ -75,6 +89,15 @@ export {
   DaytonaProcessNotFoundError,
   DaytonaSessionEndedError,
   DaytonaCommandAlreadyCompletedError,
+  DaytonaGitAuthFailedError,
+  DaytonaGitRepoNotFoundError,
+  DaytonaGitBranchNotFoundError,
+  DaytonaGitBranchExistsError,
+  DaytonaGitPushRejectedError,
+  DaytonaGitDirtyWorktreeError,
+  DaytonaGitMergeConflictError,
+  DaytonaGitTransportFailedError,
+  DaytonaGitRemoteRejectedError,
   SOURCE_API,
   SOURCE_DAEMON,
   SOURCE_PROXY,

@@ -3,7 +3,7 @@
  * long-lived `python3` process in the sandbox; variables, imports and functions persist between
  * `runCode` calls of the same context.
  */
-import type { SandboxHost } from '../engine/sandbox-host.js'
+import type { SandboxBackend } from '../engine/backend.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import { daytonaCall } from './errors.js'
 import type { ExecutionResult, InterpreterContext, RunCodeOptions } from './types.js'
@@ -13,10 +13,10 @@ const DEFAULT_TIMEOUT_S = 600
 
 /** Runs Python code in persistent interpreter contexts. */
 export class CodeInterpreter {
-  #host: SandboxHost
+  #host: SandboxBackend
 
   /** @internal */
-  constructor(host: SandboxHost) {
+  constructor(host: SandboxBackend) {
     this.#host = host
   }
 

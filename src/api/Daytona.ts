@@ -5,7 +5,8 @@ import { platform } from '#platform'
 import { Engine, type CreateOptions } from '../engine/engine.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import type { PoolStats } from '../engine/kernel-pool.js'
-import { daytonaCall } from './errors.js'
+import { Placement } from '../remote/placement.js'
+import { daytonaCall, toDaytonaError } from './errors.js'
 import { Image } from './Image.js'
 import { Sandbox, type SandboxContext } from './Sandbox.js'
 import type { CreateSandboxFromImageParams, CreateSandboxFromSnapshotParams, DaytonaConfig, ForkSandboxParams, ListSandboxesQuery } from './types.js'
@@ -26,18 +27,29 @@ type CreateParams = CreateSandboxFromSnapshotParams | CreateSandboxFromImagePara
  */
 export class Daytona implements AsyncDisposable {
   #engine: Engine
+  #placement: Placement
   #ctx: SandboxContext
 
-  /** @param config - Daytona's configuration (accepted, not needed in-process) and daylite's extensions */
+  /**
+   * @param config - Daytona's configuration (accepted, not needed in-process) and daylite's
+   *   extensions; `remote` (or `DAYTONA_API_KEY` in the environment) configures the remote fallback
+   */
   constructor(config: DaytonaConfig = {}) {
     this.#engine = new Engine({ platform, workerUrl: config.workerUrl, limits: config.limits, sandboxLimits: config.sandboxLimits })
-    this.#ctx = { engine: this.#engine, platform }
+    try {
+      this.#placement = new Placement({ engine: this.#engine, remote: config.remote, target: config.target })
+    } catch (error) {
+      throw toDaytonaError(error)
+    }
+    this.#ctx = { sandboxes: this.#placement, platform }
     this.#engine.warm()
   }
 
   /**
    * Creates and starts a sandbox (from Daytona's default snapshot, a named default snapshot, or
-   * an `Image` whose ENV/WORKDIR/RUN steps run in it).
+   * an `Image` whose ENV/WORKDIR/RUN steps run in it). `target` (extension) says where it runs:
+   * `wasm`, `remote` (the remote fallback) or `auto`; an image that needs Linux goes remote in
+   * `auto` and is refused with a hint otherwise.
    * @param params - Daytona's create parameters
    * @param options - `timeout` in seconds; `onSnapshotCreateLogs` receives the image build log
    */
@@ -48,7 +60,6 @@ export class Daytona implements AsyncDisposable {
       if (typeof params !== 'object' || params === null) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'create params must be an object')
       const p = params as Partial<CreateSandboxFromImageParams> & CreateSandboxFromSnapshotParams
       if (p.autoPauseInterval) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'autoPauseInterval is only for pausable sandbox classes')
-      if (p.volumes && p.volumes.length > 0) throw new SandboxError(SandboxErrorCode.UNSUPPORTED, 'volumes are not available in the in-process engine yet')
       const opts: CreateOptions = {
         name: p.name,
         user: p.user,
@@ -70,7 +81,10 @@ export class Daytona implements AsyncDisposable {
       if (typeof options === 'object' && options !== null && 'onSnapshotCreateLogs' in options && options.onSnapshotCreateLogs) {
         opts.onBuildLog = options.onSnapshotCreateLogs
       }
-      return new Sandbox(await this.#engine.create(opts), this.#ctx)
+      const timeout = typeof options === 'number' ? options : options?.timeout
+      const extra = { secrets: p.secrets, ttlMinutes: p.ttlMinutes, kvm: p.kvm, spot: p.spot, linkedSandbox: p.linkedSandbox, outboundProxyUrl: p.outboundProxyUrl, otelEndpointOverride: p.otelEndpointOverride }
+      const backend = await this.#placement.create({ options: opts, target: p.target, volumes: p.volumes, extra, onPromote: p.onPromote, timeout })
+      return new Sandbox(backend, this.#ctx)
     })
   }
 
@@ -79,7 +93,7 @@ export class Daytona implements AsyncDisposable {
    * @throws DaytonaNotFoundError when there is none
    */
   get(sandboxIdOrName: string): Promise<Sandbox> {
-    return daytonaCall(() => new Sandbox(this.#engine.get(sandboxIdOrName), this.#ctx))
+    return daytonaCall(async () => new Sandbox(await this.#placement.get(sandboxIdOrName), this.#ctx))
   }
 
   /**
@@ -90,7 +104,7 @@ export class Daytona implements AsyncDisposable {
    * ```
    */
   list(query?: ListSandboxesQuery): AsyncIterableIterator<Sandbox> {
-    const engine = this.#engine
+    const placement = this.#placement
     const ctx = this.#ctx
     async function* generator(): AsyncGenerator<Sandbox> {
       const hosts = await daytonaCall(() => {
@@ -100,7 +114,7 @@ export class Daytona implements AsyncDisposable {
         }
         const sort = query?.sort === '11184809' ? undefined : query?.sort
         const order = query?.order === '11184809' ? undefined : query?.order
-        return engine.list({ ...query, sort, order, states: query?.states as string[] | undefined })
+        return placement.list({ ...query, sort, order, states: query?.states as string[] | undefined })
       })
       for (const host of hosts) if (host.state !== 'destroyed') yield new Sandbox(host, ctx)
     }
@@ -137,7 +151,7 @@ export class Daytona implements AsyncDisposable {
    * @remarks Extension.
    */
   stats(): PoolStats & { sandboxes: number } {
-    return this.#engine.stats()
+    return this.#placement.stats()
   }
 
   /**
@@ -146,7 +160,7 @@ export class Daytona implements AsyncDisposable {
    * @remarks Extension (Daytona has only `[Symbol.asyncDispose]`).
    */
   dispose(): Promise<void> {
-    return this.#engine.dispose()
+    return this.#placement.dispose()
   }
 
   /** `await using daytona = new Daytona()` disposes it at the end of the scope. */

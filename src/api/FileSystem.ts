@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../platform/types.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
-import type { SandboxHost } from '../engine/sandbox-host.js'
+import type { SandboxBackend } from '../engine/backend.js'
 import { DaytonaFileNotFoundError, daytonaCall, toDaytonaError } from './errors.js'
 import type {
   DownloadStreamOptions,
@@ -30,11 +30,11 @@ const HTTP_STATUS: Record<string, number> = {
 
 /** Reads and writes the sandbox's files. */
 export class FileSystem {
-  #host: SandboxHost
+  #host: SandboxBackend
   #platform: Platform
 
   /** @internal */
-  constructor(host: SandboxHost, platform: Platform) {
+  constructor(host: SandboxBackend, platform: Platform) {
     this.#host = host
     this.#platform = platform
   }

@@ -1,7 +1,7 @@
 /**
  * Daytona's `Process` (`sandbox.process`): shell commands and sessions.
  */
-import type { SandboxHost } from '../engine/sandbox-host.js'
+import type { SandboxBackend } from '../engine/backend.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import { daytonaCall } from './errors.js'
 import type { CodeRunParams, Command, ExecuteResponse, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse } from './types.js'
@@ -16,10 +16,10 @@ function seconds(timeout: number | undefined, what = 'timeout'): number | undefi
 
 /** Runs commands in a sandbox. */
 export class Process {
-  #host: SandboxHost
+  #host: SandboxBackend
 
   /** @internal */
-  constructor(host: SandboxHost) {
+  constructor(host: SandboxBackend) {
     this.#host = host
   }
 
@@ -115,16 +115,19 @@ export class Process {
 
   /**
    * Sends input to a running session command.
-   * Not available in-process: the shell hands a command all of its stdin when it starts, so a
-   * command cannot be fed later. Pipe the input in the command itself (`printf … | cmd`).
+   * Not available in WebAssembly: the shell hands a command all of its stdin when it starts, so a
+   * command cannot be fed later. Pipe the input in the command itself (`printf … | cmd`). A
+   * sandbox on the remote fallback has it.
    */
   sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void> {
     return daytonaCall(async () => {
-      const command = this.#host.getSessionCommand(sessionId, commandId)
+      const command = await this.#host.getSessionCommand(sessionId, commandId)
       if (typeof data !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'data must be a string')
       if (command.exitCode !== undefined) {
         throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} already completed`, { commandId })
       }
+      const send = this.#host.sendSessionCommandInput
+      if (send) return send.call(this.#host, sessionId, commandId, data)
       throw new SandboxError(
         SandboxErrorCode.UNSUPPORTED,
         'interactive input to a running command is not supported by the in-process shell; pipe the input into the command instead, or use the remote fallback',

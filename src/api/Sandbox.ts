@@ -1,28 +1,43 @@
 /**
  * Daytona's `Sandbox`: one sandbox's data and lifecycle, with `process` and `fs`.
  */
-import type { Engine } from '../engine/engine.js'
+import type { SandboxBackend } from '../engine/backend.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
-import type { SandboxHost, SandboxInfo } from '../engine/sandbox-host.js'
+import { SandboxHost, type SandboxInfo } from '../engine/sandbox-host.js'
 import type { Platform } from '../platform/types.js'
 import { DaytonaError, DaytonaTimeoutError, daytonaCall } from './errors.js'
 import { FileSystem } from './FileSystem.js'
 import { Process } from './Process.js'
 import { CodeInterpreter } from './CodeInterpreter.js'
-import type { ForkSandboxParams, Resources, SandboxState, VolumeMount } from './types.js'
+import { Git } from './Git.js'
+import type { ForkSandboxParams, PortPreviewUrl, Resources, SandboxState, VolumeMount } from './types.js'
 
-const hosts = new WeakMap<Sandbox, SandboxHost>()
+const hosts = new WeakMap<Sandbox, SandboxBackend>()
 
-/** @internal The engine-side host of a `Sandbox` (for tests and `src/server`; not exported from the package). */
-export function hostOf(sandbox: Sandbox): SandboxHost {
-  const host = hosts.get(sandbox)
-  if (!host) throw new TypeError('not a daylite Sandbox')
-  return host
+/** @internal The backend of a `Sandbox` (for tests; not exported from the package). */
+export function backendOf(sandbox: Sandbox): SandboxBackend {
+  const backend = hosts.get(sandbox)
+  if (!backend) throw new TypeError('not a daylite Sandbox')
+  return backend
 }
 
-/** The engine's handles a `Sandbox` needs. */
+/** @internal The engine-side host of a `Sandbox` that runs in WebAssembly (for tests; not exported from the package). */
+export function hostOf(sandbox: Sandbox): SandboxHost {
+  let backend: SandboxBackend | undefined = backendOf(sandbox)
+  while (backend && !(backend instanceof SandboxHost)) backend = backend.inner?.()
+  if (!backend) throw new TypeError('this Sandbox does not run in the in-process engine')
+  return backend
+}
+
+/** What a `Sandbox` needs from the `Daytona` that made it: fork and resize happen where it runs. */
+export interface SandboxPlacement {
+  fork(sandbox: SandboxBackend, name?: string): Promise<SandboxBackend>
+  resize(sandbox: SandboxBackend, resources: { cpu?: number; memory?: number; disk?: number }): Promise<void>
+}
+
+/** The handles a `Sandbox` needs. */
 export interface SandboxContext {
-  engine: Engine
+  sandboxes: SandboxPlacement
   platform: Platform
 }
 
@@ -43,6 +58,8 @@ export class Sandbox {
   readonly process: Process
   /** Stateful Python: contexts whose variables persist between `runCode` calls. */
   readonly codeInterpreter: CodeInterpreter
+  /** Git repositories in the sandbox: clone, commit, push, pull, branches, config. */
+  readonly git: Git
 
   id!: string
   name!: string
@@ -53,8 +70,14 @@ export class Sandbox {
   env?: Record<string, string>
   labels!: Record<string, string>
   public!: boolean
-  /** Always `local` in-process. */
+  /** `local` in-process; Daytona's region for a sandbox on the remote fallback. */
   target = 'local'
+  /**
+   * Where the sandbox runs: `wasm` (this process) or `remote` (the remote fallback). A sandbox
+   * created with `target: 'auto'` changes from `wasm` to `remote` when it moves (see `onPromote`).
+   * @remarks Extension.
+   */
+  placement: 'wasm' | 'remote' = 'wasm'
   cpu!: number
   gpu!: number
   memory!: number
@@ -76,18 +99,20 @@ export class Sandbox {
   /** Empty in-process: there is no toolbox proxy. */
   toolboxProxyUrl = ''
 
-  #host: SandboxHost
+  #host: SandboxBackend
   #ctx: SandboxContext
 
   /** @internal */
-  constructor(host: SandboxHost, ctx: SandboxContext) {
+  constructor(host: SandboxBackend, ctx: SandboxContext) {
     this.#host = host
     this.#ctx = ctx
     hosts.set(this, host)
     this.fs = new FileSystem(host, ctx.platform)
     this.process = new Process(host)
     this.codeInterpreter = new CodeInterpreter(host)
+    this.git = new Git(host)
     this.#apply(host.info())
+    host.watch?.(this, (sandbox) => sandbox.#refresh())
   }
 
   #apply(info: SandboxInfo): void {
@@ -116,6 +141,8 @@ export class Sandbox {
     this.networkBlockAll = info.networkBlockAll
     this.networkAllowList = info.networkAllowList
     this.domainAllowList = info.domainAllowList
+    this.placement = this.#host.placement === 'remote' ? 'remote' : 'wasm'
+    this.target = this.#host.region ?? 'local'
   }
 
   #refresh(): void {
@@ -190,7 +217,7 @@ export class Sandbox {
 
   /** Creates a new sandbox with a copy of this one's files. */
   fork(params?: ForkSandboxParams, _timeout?: number): Promise<Sandbox> {
-    return this.#do(async () => new Sandbox(await this.#ctx.engine.fork(this.#host, params?.name), this.#ctx))
+    return this.#do(async () => new Sandbox(await this.#ctx.sandboxes.fork(this.#host, params?.name), this.#ctx))
   }
 
   /** @deprecated Daytona's old name of {@link Sandbox.fork}. */
@@ -227,7 +254,7 @@ export class Sandbox {
 
   /** Re-reads the sandbox's fields. */
   refreshData(): Promise<void> {
-    return this.#do(() => undefined)
+    return this.#do(() => this.#host.refresh?.())
   }
 
   /** Records activity, postponing auto-stop. */
@@ -264,6 +291,31 @@ export class Sandbox {
     })
   }
 
+  /**
+   * The preview link of a port: the URL of a server listening on it in the sandbox. Only a
+   * sandbox on the remote fallback (`placement: 'remote'`) has ports; in WebAssembly this raises
+   * a clear error that names the fallback (a server there cannot start, and an `auto` sandbox
+   * moves when one tries).
+   * @example
+   * ```ts
+   * const sandbox = await daytona.create({ target: 'remote' })
+   * await sandbox.process.executeCommand('nohup python3 -m http.server 8000 > /dev/null 2>&1 &')
+   * const { url } = await sandbox.getPreviewLink(8000)
+   * ```
+   */
+  getPreviewLink(port: number): Promise<PortPreviewUrl> {
+    return this.#do(async () => {
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'port must be an integer between 1 and 65535', { port })
+      }
+      this.#assertRunning()
+      if (!this.#host.previewLink) {
+        throw new SandboxError(SandboxErrorCode.UNSUPPORTED, `a preview link needs a server listening on port ${port}, which the WebAssembly sandbox cannot run; use the remote fallback`, { port })
+      }
+      return this.#host.previewLink(port)
+    })
+  }
+
   /** Archives a stopped sandbox. */
   archive(): Promise<void> {
     return this.#do(() => this.#host.archive())
@@ -274,7 +326,7 @@ export class Sandbox {
     return this.#do(() => {
       if (typeof resources !== 'object' || resources === null) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'resources must be an object')
       if ('gpu' in resources) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'gpu cannot be resized')
-      return this.#ctx.engine.resize(this.#host, resources)
+      return this.#ctx.sandboxes.resize(this.#host, resources)
     })
   }
 

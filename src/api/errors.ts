@@ -106,6 +106,59 @@ export class DaytonaProcessNotFoundError extends DaytonaNotFoundError {}
 export class DaytonaSessionEndedError extends DaytonaGoneError {}
 /** The command already completed (`COMMAND_ALREADY_COMPLETED`). */
 export class DaytonaCommandAlreadyCompletedError extends DaytonaGoneError {}
+/** Git authentication against the remote failed (code `GIT_AUTH_FAILED`). */
+export class DaytonaGitAuthFailedError extends DaytonaAuthenticationError {}
+/** The git remote repository (or the local repository) was not found (code `GIT_REPO_NOT_FOUND`). */
+export class DaytonaGitRepoNotFoundError extends DaytonaNotFoundError {}
+/** The git branch or ref does not exist (code `GIT_BRANCH_NOT_FOUND`). */
+export class DaytonaGitBranchNotFoundError extends DaytonaNotFoundError {}
+/** The git branch already exists (code `GIT_BRANCH_EXISTS`). */
+export class DaytonaGitBranchExistsError extends DaytonaConflictError {}
+/** The git push was rejected by the remote (code `GIT_PUSH_REJECTED`). */
+export class DaytonaGitPushRejectedError extends DaytonaConflictError {}
+/** The operation requires a clean worktree (code `GIT_DIRTY_WORKTREE`). */
+export class DaytonaGitDirtyWorktreeError extends DaytonaConflictError {}
+/** A git merge produced conflicts (code `GIT_MERGE_CONFLICT`). */
+export class DaytonaGitMergeConflictError extends DaytonaConflictError {}
+/** The git remote was unreachable: DNS, connection, or the sandbox's network settings (code `GIT_TRANSPORT_FAILED`). */
+export class DaytonaGitTransportFailedError extends DaytonaBadGatewayError {}
+/** The git remote rejected the operation: hooks, branch protection or quota (code `GIT_REMOTE_REJECTED`). */
+export class DaytonaGitRemoteRejectedError extends DaytonaUnprocessableEntityError {}
+
+/** The Daytona error for an engine error that carries a git code (`data.gitCode`), or undefined. */
+function gitError(error: SandboxError): DaytonaError | undefined {
+  const code = error.data.gitCode
+  if (typeof code !== 'string') return undefined
+  const m = error.message
+  switch (code) {
+    case 'GIT_AUTH_FAILED':
+      return new DaytonaGitAuthFailedError(m, 401, undefined, code, SOURCE_DAEMON)
+    case 'GIT_REPO_NOT_FOUND':
+    case 'GIT_NOT_A_REPO':
+      return new DaytonaGitRepoNotFoundError(m, 404, undefined, 'GIT_REPO_NOT_FOUND', SOURCE_DAEMON)
+    case 'GIT_BRANCH_NOT_FOUND':
+      return new DaytonaGitBranchNotFoundError(m, 404, undefined, code, SOURCE_DAEMON)
+    case 'GIT_BRANCH_EXISTS':
+      return new DaytonaGitBranchExistsError(m, 409, undefined, code, SOURCE_DAEMON)
+    case 'GIT_PUSH_REJECTED':
+      return new DaytonaGitPushRejectedError(m, 409, undefined, code, SOURCE_DAEMON)
+    case 'GIT_DIRTY_WORKTREE':
+      return new DaytonaGitDirtyWorktreeError(m, 409, undefined, code, SOURCE_DAEMON)
+    case 'GIT_MERGE_CONFLICT':
+      return new DaytonaGitMergeConflictError(m, 409, undefined, code, SOURCE_DAEMON)
+    case 'GIT_TRANSPORT_FAILED':
+      return new DaytonaGitTransportFailedError(m, 502, undefined, code, SOURCE_DAEMON)
+    case 'GIT_REMOTE_REJECTED':
+      return new DaytonaGitRemoteRejectedError(m, 422, undefined, code, SOURCE_DAEMON)
+    case 'GIT_UNSUPPORTED':
+      return new DaytonaError(m, 501, undefined, 'UNSUPPORTED', SOURCE_DAEMON)
+    case 'GIT_INTERNAL':
+      return new DaytonaInternalServerError(m, 500, undefined, 'INTERNAL', SOURCE_DAEMON)
+    default:
+      // Bad input, a path that matches nothing, nothing to commit: Daytona answers 400.
+      return new DaytonaValidationError(m, 400, undefined, 'BAD_REQUEST', SOURCE_DAEMON)
+  }
+}
 
 /** Maps an engine error (or anything thrown) to the Daytona error class the SDK would raise. */
 export function toDaytonaError(error: unknown): Error {
@@ -114,7 +167,15 @@ export function toDaytonaError(error: unknown): Error {
     if (error instanceof Error) return new DaytonaError(error.message, 500, undefined, 'INTERNAL', SOURCE_API)
     return new DaytonaError(String(error), 500, undefined, 'INTERNAL', SOURCE_API)
   }
+  const git = gitError(error)
+  if (git) return git
   const m = error.message
+  const remote = error.data.remote as { statusCode?: number; code?: string; source?: string; connection?: boolean } | undefined
+  if (remote !== undefined) {
+    // An answer of a remote Daytona (the remote fallback): the class the SDK raised for it.
+    if (remote.connection) return new DaytonaConnectionError(m, undefined, undefined, remote.code, remote.source)
+    if (remote.statusCode !== undefined) return byStatus(m, remote.statusCode, remote.code, remote.source)
+  }
   switch (error.code) {
     case SandboxErrorCode.INVALID_ARGUMENT:
       return new DaytonaValidationError(m, 400, undefined, 'BAD_REQUEST', SOURCE_API)
@@ -145,6 +206,30 @@ export function toDaytonaError(error: unknown): Error {
     default:
       return new DaytonaInternalServerError(m, 500, undefined, 'INTERNAL', SOURCE_API)
   }
+}
+
+/** Daytona's class for an HTTP status (and a daemon code), as `@daytonaio/sdk` picks it. */
+function byStatus(m: string, status: number, code: string | undefined, source: string | undefined): DaytonaError {
+  if (code === 'FILE_NOT_FOUND') return new DaytonaFileNotFoundError(m, status, undefined, code, source)
+  if (code === 'INVALID_FILE_PATH') return new DaytonaInvalidFilePathError(m, status, undefined, code, source)
+  if (code === 'PROCESS_EXECUTION_TIMEOUT') return new DaytonaProcessExecutionTimeoutError(m, status, undefined, code, source)
+  const classes: Record<number, typeof DaytonaError> = {
+    400: DaytonaValidationError,
+    401: DaytonaAuthenticationError,
+    403: DaytonaAuthorizationError,
+    404: DaytonaNotFoundError,
+    408: DaytonaTimeoutError,
+    409: DaytonaConflictError,
+    410: DaytonaGoneError,
+    422: DaytonaUnprocessableEntityError,
+    429: DaytonaRateLimitError,
+    500: DaytonaInternalServerError,
+    502: DaytonaBadGatewayError,
+    503: DaytonaServiceUnavailableError,
+    504: DaytonaTimeoutError,
+  }
+  const Class = classes[status] ?? DaytonaError
+  return new Class(m, status, undefined, code, source)
 }
 
 /** Runs `fn`, rethrowing any failure as a Daytona error. */

@@ -4,6 +4,7 @@
  */
 import type { EngineLimits, SandboxLimits } from '../engine/limits.js'
 import type { FileInfoDto, MatchDto, ReplaceResultDto } from '../engine/protocol.js'
+import type { PromoteEvent, RemoteConfig, SandboxTarget } from '../remote/config.js'
 import type { Image } from './Image.js'
 
 /** Languages of `codeRun`. */
@@ -69,6 +70,10 @@ export interface DaytonaConfig {
   apiUrl?: string
   /** @deprecated Daytona's alias of `apiUrl`. */
   serverUrl?: string
+  /**
+   * Daytona's region of the remote fallback's sandboxes, or (extension) the default placement of
+   * `create()`: `'wasm'`, `'remote'` or `'auto'` (see {@link CreateSandboxBaseParams.target}).
+   */
   target?: string
   otelEnabled?: boolean
   useDeprecatedPolling?: boolean
@@ -80,6 +85,19 @@ export interface DaytonaConfig {
   sandboxLimits?: Partial<SandboxLimits>
   /** @remarks Extension. Where the kernel worker bundle is, if not next to the library. */
   workerUrl?: string | URL
+  /**
+   * The remote fallback: a real Daytona that runs the sandboxes WebAssembly cannot (created with
+   * `target: 'remote'`, or `auto` ones that need Linux). Default: `DAYTONA_API_KEY` (with
+   * `DAYTONA_API_URL`, `DAYTONA_TARGET`) from the environment when set; `false` turns it off.
+   * Needs `@daytonaio/sdk` installed. With a remote, `create()` defaults to `target: 'auto'`.
+   * @remarks Extension.
+   * @example
+   * ```ts
+   * const daytona = new Daytona({ remote: { apiKey: process.env.MY_KEY, apiUrl: 'https://app.daytona.io/api' } })
+   * const sandbox = await daytona.create({ target: 'auto', onPromote: (e) => console.log('moved:', e.reason) })
+   * ```
+   */
+  remote?: RemoteConfig | false
 }
 
 /** Resources of a sandbox: vCPUs, GiB of memory, GiB of disk. */
@@ -127,6 +145,20 @@ export interface CreateSandboxBaseParams {
   secrets?: Record<string, string>
   /** @remarks Extension. Per-sandbox limits. */
   limits?: Partial<SandboxLimits>
+  /**
+   * Where the sandbox runs (extension): `'wasm'` (this process; what needs Linux fails with a hint),
+   * `'remote'` (the remote fallback), or `'auto'` (this process, moving to the remote when the image
+   * or a command needs Linux; the rules are in `src/remote/rules.ts`). Default: `'auto'` with a
+   * remote configured, `'wasm'` without. Any other string keeps Daytona's meaning (a region): the
+   * sandbox goes to the remote fallback in that region.
+   * @remarks Extension.
+   */
+  target?: SandboxTarget | (string & {})
+  /**
+   * Called when this sandbox moves from WebAssembly to the remote fallback (`target: 'auto'`).
+   * @remarks Extension.
+   */
+  onPromote?: (event: PromoteEvent) => void
 }
 
 /** `create` from an image. */
@@ -169,6 +201,16 @@ export interface ExecuteResponse {
   /** stdout and stderr interleaved. */
   result: string
   artifacts?: { stdout: string }
+}
+
+/** A port's preview link (`Sandbox.getPreviewLink`). */
+export interface PortPreviewUrl {
+  /** The sandbox's id. */
+  sandboxId: string
+  /** The URL that reaches the port. */
+  url: string
+  /** The access token (empty when none is needed). */
+  token: string
 }
 
 /** Options of `codeRun`. */

@@ -6,6 +6,7 @@
  *   daylite serve              serve Daytona's REST API (control plane + toolbox) over the engine
  */
 import { Daytona } from '../api/Daytona.js'
+import { NATIVE_WARNING } from '../native/index.js'
 import { DEFAULT_HOST, DEFAULT_PORT, createServer } from '../server/index.js'
 
 const HELP = `daylite — Daytona's sandbox API, in-process
@@ -20,13 +21,18 @@ Usage:
 const SERVE_HELP = `daylite serve — Daytona's control-plane and toolbox REST API, offline, over the in-process engine
 
 Usage:
-  daylite serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--api-key KEY]...
+  daylite serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--api-key KEY]... [--backend wasm|native [--bwrap]]
 
 Options:
-  --port N        TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR     address to listen on (default ${DEFAULT_HOST}, this machine only)
-  --api-key KEY   accept only this API key (repeatable); without it any key is accepted
-  -h, --help      this text
+  --port N           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR        address to listen on (default ${DEFAULT_HOST}, this machine only)
+  --api-key KEY      accept only this API key (repeatable); without it any key is accepted
+  --backend wasm     sandboxes in the in-process WebAssembly engine (default)
+  --backend native   sandboxes as directories of this machine, commands as real host processes
+                     (bash, python3, node, git): NOT isolated; an offline stand-in for a remote
+                     Daytona, e.g. to test daylite's remote fallback
+  --bwrap            with --backend native: run commands under bubblewrap (host read-only)
+  -h, --help         this text
 
 Point the Daytona SDK at it:
   new Daytona({ apiUrl: 'http://127.0.0.1:${DEFAULT_PORT}/api', apiKey: 'local' })
@@ -119,10 +125,12 @@ interface ServeArgs {
   port: number
   host: string
   apiKeys: string[]
+  backend: 'wasm' | 'native'
+  bwrap: boolean
 }
 
 function parseServeArgs(args: string[]): ServeArgs | string {
-  const out: ServeArgs = { port: DEFAULT_PORT, host: DEFAULT_HOST, apiKeys: [] }
+  const out: ServeArgs = { port: DEFAULT_PORT, host: DEFAULT_HOST, apiKeys: [], backend: 'wasm', bwrap: false }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ''
     const eq = arg.indexOf('=')
@@ -141,10 +149,17 @@ function parseServeArgs(args: string[]): ServeArgs | string {
       const v = value()
       if (!v) return '--api-key needs a key'
       out.apiKeys.push(v)
+    } else if (flag === '--backend') {
+      const v = value()
+      if (v !== 'wasm' && v !== 'native') return `--backend is wasm or native, got ${String(v)}`
+      out.backend = v
+    } else if (flag === '--bwrap') {
+      out.bwrap = true
     } else {
       return `unknown option ${arg}`
     }
   }
+  if (out.bwrap && out.backend !== 'native') return '--bwrap is an option of --backend native'
   return out
 }
 
@@ -158,15 +173,18 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`daylite serve: ${parsed}\n\n${SERVE_HELP}`)
     return 2
   }
+  if (parsed.backend === 'native') process.stderr.write(`daylite serve: WARNING: ${NATIVE_WARNING}\n\n`)
   const server = await createServer({
     port: parsed.port,
     host: parsed.host,
     apiKeys: parsed.apiKeys,
+    backend: parsed.backend,
+    ...(parsed.bwrap ? { native: { bwrap: true } } : {}),
     log: (line) => process.stderr.write(`daylite serve: ${line}\n`),
   })
   const key = parsed.apiKeys[0] ?? 'local'
   process.stdout.write(
-    `daylite serve: Daytona's API on ${server.apiUrl} (toolbox ${server.url}/toolbox)\n` +
+    `daylite serve: Daytona's API on ${server.apiUrl} (toolbox ${server.url}/toolbox), ${parsed.backend === 'native' ? `native backend${parsed.bwrap ? ' under bubblewrap' : ''}` : 'WebAssembly engine'}\n` +
       `${parsed.apiKeys.length > 0 ? `API keys: ${parsed.apiKeys.length} configured` : 'API keys: any key is accepted'}; Ctrl-C stops\n\n` +
       `Use it with the Daytona SDK:\n\n` +
       `  import { Daytona } from '@daytonaio/sdk'\n` +

@@ -4,6 +4,7 @@
  * Daytona's signatures into the calls here.
  */
 import type { Platform, WorkerSource } from '../platform/types.js'
+import type { SandboxRegistry } from './backend.js'
 import { SandboxError, SandboxErrorCode } from './errors.js'
 import { KernelPool, type PoolStats } from './kernel-pool.js'
 import {
@@ -149,7 +150,7 @@ export function checkResources(
 }
 
 /** The in-process sandbox engine behind one `Daytona` instance. */
-export class Engine {
+export class Engine implements SandboxRegistry {
   #options: EngineOptions
   #limits: EngineLimits
   #sandboxLimits: SandboxLimits

@@ -18,6 +18,8 @@ export interface SandboxLimits {
   maxOutputBytes: number
   /** Longest command string accepted by `executeCommand` and sessions. */
   maxCommandBytes: number
+  /** Largest environment (names and values, in characters) one command, or the sandbox's own env, may carry. */
+  maxEnvBytes: number
   /** Largest single file accepted by `uploadFile(s)` or returned by `downloadFile(s)`. */
   maxFileBytes: number
   /** Shell commands one script may run before it is stopped (catches `while true; do :; done`). */
@@ -61,6 +63,7 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   maxProcesses: DEFAULT_RESOURCES.cpu,
   maxOutputBytes: 10 * 1024 * 1024,
   maxCommandBytes: 1024 * 1024,
+  maxEnvBytes: 1024 * 1024,
   maxFileBytes: 512 * 1024 * 1024,
   maxShellCommands: 1_000_000,
   maxLoopIterations: 1_000_000,

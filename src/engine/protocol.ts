@@ -180,3 +180,74 @@ export interface UsageDto {
   maxBytes: number
   maxInodes: number
 }
+
+/**
+ * A Git API call (Daytona's `Git` class), one request type per method. Repository paths may be
+ * relative to the work dir; `files` are relative to the repository.
+ */
+export type GitRequest =
+  | { op: 'clone'; url: string; path: string; branch?: string; commitId?: string; username?: string; password?: string; depth?: number }
+  | { op: 'init'; path: string; bare?: boolean; initialBranch?: string }
+  | { op: 'add'; path: string; files: string[] }
+  | { op: 'commit'; path: string; message: string; author: string; email: string; allowEmpty?: boolean }
+  | { op: 'status'; path: string }
+  | { op: 'branches'; path: string }
+  | { op: 'createBranch'; path: string; name: string }
+  | { op: 'deleteBranch'; path: string; name: string }
+  | { op: 'checkout'; path: string; branch: string }
+  | { op: 'push'; path: string; username?: string; password?: string; branch?: string; remote?: string; setUpstream?: boolean }
+  | { op: 'pull'; path: string; username?: string; password?: string; branch?: string; remote?: string }
+  | { op: 'reset'; path: string; mode?: string; target?: string; files?: string[] }
+  | { op: 'restore'; path: string; files: string[]; staged?: boolean; worktree?: boolean; source?: string }
+  | { op: 'remoteAdd'; path: string; name: string; url: string; fetch?: boolean; overwrite?: boolean }
+  | { op: 'remotes'; path: string }
+  | { op: 'setConfig'; key: string; value: string; scope: string; path?: string }
+  | { op: 'getConfig'; key: string; scope: string; path?: string }
+  | { op: 'configureUser'; name: string; email: string; scope: string; path?: string }
+  | { op: 'authenticate'; username: string; password: string; host?: string; protocol?: string }
+
+/** Daytona's git file status names. */
+export type GitFileStatusName = 'Unmodified' | 'Untracked' | 'Modified' | 'Added' | 'Deleted' | 'Renamed' | 'Copied' | 'Updated but unmerged'
+
+/** Daytona's `GitStatus`. */
+export interface GitStatusDto {
+  currentBranch: string
+  fileStatus: { name: string; staging: GitFileStatusName; worktree: GitFileStatusName; extra: string }[]
+  ahead?: number
+  behind?: number
+  branchPublished?: boolean
+  upstream?: string
+  detached?: boolean
+}
+
+/** The answers to {@link GitRequest}s, by op. */
+export interface GitReplies {
+  clone: void
+  init: void
+  add: void
+  commit: { sha: string }
+  status: GitStatusDto
+  branches: { branches: string[]; current?: string }
+  createBranch: void
+  deleteBranch: void
+  checkout: void
+  push: void
+  pull: void
+  reset: void
+  restore: void
+  remoteAdd: void
+  remotes: { remotes: { name: string; url: string }[] }
+  setConfig: void
+  getConfig: { value?: string }
+  configureUser: void
+  authenticate: void
+}
+
+/** Progress of a network Git API call (clone, pull, push), as a kernel event. */
+export interface GitProgressEvent {
+  /** Host-chosen id of the call. */
+  opId: string
+  phase: string
+  loaded: number
+  total?: number
+}

@@ -4,6 +4,7 @@
  * lease of a kernel worker while it is active.
  */
 import { resolvePath } from '../vfs/index.js'
+import type { SandboxBackend } from './backend.js'
 import { SandboxError, SandboxErrorCode } from './errors.js'
 import type { KernelOwner, KernelPool, KernelWorker } from './kernel-pool.js'
 import type { SandboxLimits } from './limits.js'
@@ -13,6 +14,9 @@ import type {
   ExecRequest,
   FsReplies,
   FsRequest,
+  GitProgressEvent,
+  GitReplies,
+  GitRequest,
   InterpreterRequest,
   OutputEvent,
   SandboxUser,
@@ -157,7 +161,7 @@ export function newId(): string {
 }
 
 /** The host side of one sandbox. */
-export class SandboxHost implements KernelOwner {
+export class SandboxHost implements KernelOwner, SandboxBackend {
   #info: SandboxInfo
   #init: SandboxHostInit
   #image: Uint8Array | null
@@ -175,6 +179,7 @@ export class SandboxHost implements KernelOwner {
   #parkTimer: TimerHandle | undefined
   #lifecycleTimer: TimerHandle | undefined
   #outputSinks = new Map<string, (e: OutputEvent) => void>()
+  #gitProgress = new Map<string, (e: GitProgressEvent) => void>()
   #lifecycle: Promise<unknown> = Promise.resolve()
   /** Set when the watchdog or a crash threw away changes made since the last checkpoint. */
   #lostChanges = false
@@ -431,6 +436,11 @@ export class SandboxHost implements KernelOwner {
 
   /** {@inheritDoc KernelOwner.onKernelEvent} */
   onKernelEvent(name: string, payload: unknown): void {
+    if (name === 'gitProgress') {
+      const event = payload as GitProgressEvent
+      this.#gitProgress.get(event.opId)?.(event)
+      return
+    }
     if (name !== 'output') return
     const event = payload as OutputEvent
     this.#outputSinks.get(event.execId)?.(event)
@@ -466,6 +476,19 @@ export class SandboxHost implements KernelOwner {
     return command
   }
 
+  /** Validates an environment: names to strings, at most `maxEnvBytes` in all (like Linux's E2BIG). */
+  #checkEnv(env: unknown): void {
+    if (env === undefined || env === null) return
+    if (typeof env !== 'object' || Array.isArray(env)) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'env must be an object mapping names to strings')
+    const limit = this.#init.limits.maxEnvBytes
+    let size = 0
+    for (const [k, v] of Object.entries(env)) {
+      if (typeof v !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, `env ${k} must be a string`, { name: k })
+      size += k.length + v.length + 2
+      if (size > limit) throw new SandboxError(SandboxErrorCode.LIMIT_EXCEEDED, `the environment is larger than ${limit} bytes`, { limit })
+    }
+  }
+
   /**
    * Runs a bash command in a fresh shell (Daytona `executeCommand`).
    * @throws SandboxError TIMEOUT when `timeoutMs` passes (files written before stay)
@@ -474,10 +497,15 @@ export class SandboxHost implements KernelOwner {
     req: Omit<ExecRequest, 'execId' | 'stream' | 'sessionId'> & { onOutput?: (e: OutputEvent) => void },
   ): Promise<ExecReply> {
     this.#checkCommand(req.command)
+    this.#checkEnv(req.env)
     const timeoutMs = req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : this.#init.limits.defaultCommandTimeoutMs
     const execId = `x${++execCounter}`
     const { onOutput, ...rest } = req
     const reply = await this.#run({ ...rest, execId, timeoutMs, stream: onOutput !== undefined }, onOutput)
+    if (reply.timedOut && this.#info.state !== SandboxState.STARTED) {
+      // Aborted by stop() or delete(), not by its deadline.
+      throw new SandboxError(SandboxErrorCode.DISPOSED, `the command was aborted: the sandbox is ${this.#info.state}`, { state: this.#info.state, output: reply.output })
+    }
     if (reply.timedOut) {
       throw new SandboxError(SandboxErrorCode.TIMEOUT, `command timed out after ${timeoutMs / 1000} s`, { timeoutMs, output: reply.output })
     }
@@ -766,6 +794,18 @@ export class SandboxHost implements KernelOwner {
     return this.#use((w) => w.call('fs', [req])) as Promise<FsReplies[R['op']]>
   }
 
+  /** Runs a Git API call in the kernel; `onProgress` gets clone/pull/push progress. */
+  async git<R extends GitRequest>(req: R, onProgress?: (p: GitProgressEvent) => void): Promise<GitReplies[R['op']]> {
+    if (!onProgress) return this.#use((w) => w.call('git', [req])) as Promise<GitReplies[R['op']]>
+    const opId = `g${++execCounter}`
+    this.#gitProgress.set(opId, onProgress)
+    try {
+      return (await this.#use((w) => w.call('git', [req, opId]))) as GitReplies[R['op']]
+    } finally {
+      this.#gitProgress.delete(opId)
+    }
+  }
+
   /** Disk usage against the quota. */
   async usage(): Promise<UsageDto> {
     return this.#use((w) => w.call('usage', []))
@@ -892,6 +932,7 @@ export class SandboxHost implements KernelOwner {
     this.#assertAlive()
     const env = { ...this.#info.env, ...set }
     for (const k of unset) delete env[k]
+    this.#checkEnv(env)
     this.#info.env = env
     this.#updated()
     if (this.#worker) await this.#worker.call('setEnv', [env])

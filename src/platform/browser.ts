@@ -4,6 +4,7 @@
  * on a page that is not cross-origin isolated; the process workers to come will need COOP/COEP.
  */
 import type { Endpoint, Platform, WorkerHandle, WorkerSource } from './types.js'
+import { installBuffer } from './buffer.js'
 
 /** Why a kernel (or process) worker died, from its `error` event. */
 function describeWorkerError(ev: Event, url: string, label = 'kernel worker'): string {
@@ -134,6 +135,8 @@ export const platform: Platform = {
 
 /** Inside a kernel or process worker: the channel to the page. */
 export function parentEndpoint(): Endpoint {
+  // The kernel's git (isomorphic-git) uses Node's Buffer; workers get daylite's small one.
+  installBuffer()
   const scope = globalThis as unknown as {
     postMessage(message: unknown, transfer: ArrayBuffer[]): void
     addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void

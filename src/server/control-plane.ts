@@ -3,10 +3,10 @@
  * answer with the sandbox in its final state (`started`, `stopped`, `destroyed`), so the SDK
  * never waits or polls.
  */
-import type { CreateOptions, Engine, ListOptions } from '../engine/engine.js'
+import type { SandboxBackend, SandboxRegistry } from '../engine/backend.js'
+import type { CreateOptions, ListOptions } from '../engine/engine.js'
 import { LANGUAGE_LABEL } from '../engine/engine.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
-import type { SandboxHost } from '../engine/sandbox-host.js'
 import { sandboxDto, sandboxListItem, type SandboxDto } from './dto.js'
 import { badRequest, notServed } from './errors.js'
 import {
@@ -27,7 +27,8 @@ import {
 
 /** What the control-plane routes need. */
 export interface ControlPlaneDeps {
-  engine: Engine
+  /** The sandboxes served: the in-process engine, or the native backend. */
+  engine: SandboxRegistry
   /** The version string reported as `daemonVersion`. */
   version: string
 }
@@ -37,8 +38,8 @@ const SORT_KEYS = ['name', 'cpu', 'memoryGib', 'diskGib', 'lastActivityAt', 'cre
 /** The routes under `/api`. */
 export function controlPlaneRoutes(deps: ControlPlaneDeps): Router {
   const { engine, version } = deps
-  const dto = (host: SandboxHost, ctx: RequestContext): SandboxDto => sandboxDto(host.info(), toolboxUrl(ctx), version)
-  const find = (ctx: RequestContext): SandboxHost => engine.get(ctx.params.id ?? '')
+  const dto = (host: SandboxBackend, ctx: RequestContext): SandboxDto => sandboxDto(host.info(), toolboxUrl(ctx), version)
+  const find = (ctx: RequestContext): SandboxBackend => engine.get(ctx.params.id ?? '')
   const router = new Router()
 
   router.add('POST', '/sandbox', async (ctx) => {
@@ -108,7 +109,7 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Router {
     // As Daytona: the language label stays unless the caller sets it (codeRun reads it).
     const language = host.info().labels[LANGUAGE_LABEL]
     const next = language !== undefined && labels[LANGUAGE_LABEL] === undefined ? { ...labels, [LANGUAGE_LABEL]: language } : { ...labels }
-    return ok({ labels: host.setLabels(next) })
+    return ok({ labels: await host.setLabels(next) })
   })
 
   router.add('POST', '/sandbox/:id/fork', async (ctx) => {
@@ -126,18 +127,18 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Router {
     return ok(dto(host, ctx))
   })
 
-  router.add('POST', '/sandbox/:id/last-activity', (ctx) => {
-    find(ctx).refreshActivity()
+  router.add('POST', '/sandbox/:id/last-activity', async (ctx) => {
+    await find(ctx).refreshActivity()
     return ok()
   })
 
-  const interval = (kind: 'autoStopInterval' | 'autoArchiveInterval' | 'autoDeleteInterval') => (ctx: RequestContext) => {
+  const interval = (kind: 'autoStopInterval' | 'autoArchiveInterval' | 'autoDeleteInterval') => async (ctx: RequestContext) => {
     const host = find(ctx)
     const n = intParam(ctx.params.interval, kind)
-    if (kind === 'autoDeleteInterval') host.setInterval(kind, n < 0 ? -1 : n)
+    if (kind === 'autoDeleteInterval') await host.setInterval(kind, n < 0 ? -1 : n)
     else {
       if (n < 0) throw badRequest(`${kind} must be a non-negative integer`, { [kind]: n })
-      host.setInterval(kind, n)
+      await host.setInterval(kind, n)
     }
     return ok(dto(host, ctx))
   }
@@ -150,6 +151,15 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Router {
       throw badRequest('auto-pause is for pausable (VM) sandbox classes; daylite sandboxes use auto-stop')
     }
     return ok(dto(host, ctx))
+  })
+  router.add('GET', '/sandbox/:id/ports/:port/preview-url', async (ctx) => {
+    const host = find(ctx)
+    const port = intParam(ctx.params.port, 'port')
+    if (port < 1 || port > 65535) throw badRequest('port must be between 1 and 65535', { port })
+    if (!host.previewLink) {
+      throw notServed('preview links need a server listening on a port, which the WebAssembly engine cannot run (serve with --backend native, or use a remote Daytona)')
+    }
+    return ok(await host.previewLink(port, new URL(ctx.origin).hostname))
   })
   router.add('POST', '/sandbox/:id/pause', (ctx) => {
     find(ctx)

@@ -1,7 +1,8 @@
 /**
  * `daylite serve`: an HTTP server that speaks Daytona's control-plane API (`/api/sandbox…`) and
- * toolbox API (`/toolbox/{sandboxId}/…`), backed by the in-process engine, so the unmodified
- * Daytona SDK works against it:
+ * toolbox API (`/toolbox/{sandboxId}/…`), backed by the in-process engine (or, with `backend:
+ * 'native'`, by host processes: not isolated, see `src/native`), so the unmodified Daytona SDK
+ * works against it:
  *
  * ```ts
  * const server = await createServer({ port: 0 })                       // src/server (Node only)
@@ -17,8 +18,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { platform } from '#platform'
 import { DaytonaAuthenticationError, DaytonaNotFoundError } from '../api/errors.js'
+import type { SandboxRegistry } from '../engine/backend.js'
 import { Engine } from '../engine/engine.js'
 import type { EngineLimits, SandboxLimits } from '../engine/limits.js'
+import { NativeRegistry, type NativeOptions } from '../native/index.js'
 import type { WorkerSource } from '../platform/types.js'
 import { controlPlaneRoutes } from './control-plane.js'
 import { badRequest, errorBody, notServed, type ErrorArea } from './errors.js'
@@ -40,8 +43,15 @@ export interface ServeOptions {
   host?: string
   /** Accepted API keys (`Authorization: Bearer <key>`). Absent or empty: any key is accepted. */
   apiKeys?: string[]
-  /** An engine to serve; the server does not dispose it. Without it the server makes and owns one. */
-  engine?: Engine
+  /** An engine (or another sandbox registry) to serve; the server does not dispose it. Without it the server makes and owns one. */
+  engine?: SandboxRegistry
+  /**
+   * What runs the sandboxes the server makes: `wasm` (default, the in-process engine) or `native`
+   * (host processes in per-sandbox directories: NOT isolated, for tests of the remote fallback).
+   */
+  backend?: 'wasm' | 'native'
+  /** Options of the native backend (its root directory, bubblewrap). */
+  native?: NativeOptions
   /** Engine limits of the engine the server makes. */
   limits?: Partial<EngineLimits>
   /** Default sandbox limits of the engine the server makes. */
@@ -60,8 +70,8 @@ export interface DayliteServer extends AsyncDisposable {
   readonly apiUrl: string
   /** The port listened on. */
   readonly port: number
-  /** The engine behind the server. */
-  readonly engine: Engine
+  /** The sandboxes behind the server (the in-process engine, or the native backend). */
+  readonly engine: SandboxRegistry
   /** Stops listening, closes every connection and WebSocket, and disposes the engine it owns. Safe to call twice. */
   close(): Promise<void>
 }
@@ -84,7 +94,7 @@ function formatHost(host: string): string {
 }
 
 /**
- * Starts a server speaking Daytona's REST API over the in-process engine.
+ * Starts a server speaking Daytona's REST API over the in-process engine (or the native backend).
  * @example
  * ```ts
  * const server = await createServer({ port: 0 })
@@ -94,7 +104,11 @@ function formatHost(host: string): string {
  */
 export async function createServer(options: ServeOptions = {}): Promise<DayliteServer> {
   const ownsEngine = options.engine === undefined
-  const engine = options.engine ?? new Engine({ platform, workerUrl: options.workerUrl, limits: options.limits, sandboxLimits: options.sandboxLimits })
+  const engine: SandboxRegistry =
+    options.engine ??
+    (options.backend === 'native'
+      ? new NativeRegistry({ ...options.native, sandboxLimits: { ...options.native?.sandboxLimits, ...options.sandboxLimits } })
+      : new Engine({ platform, workerUrl: options.workerUrl, limits: options.limits, sandboxLimits: options.sandboxLimits }))
   if (ownsEngine) engine.warm()
   const keys = options.apiKeys && options.apiKeys.length > 0 ? new Set(options.apiKeys) : undefined
   const controlPlane = controlPlaneRoutes({ engine, version: SERVER_VERSION })
@@ -183,10 +197,19 @@ export async function createServer(options: ServeOptions = {}): Promise<DayliteS
       const sandbox = engine.get(decode(m[1] ?? ''))
       const sessionId = decode(m[2] ?? '')
       const commandId = decode(m[3] ?? '')
-      sandbox.getSessionCommand(sessionId, commandId) // 404 before the upgrade when it does not exist
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        void streamCommandLogs(ws, sandbox, sessionId, commandId)
-      })
+      // 404 before the upgrade when the command does not exist.
+      Promise.resolve()
+        .then(() => sandbox.getSessionCommand(sessionId, commandId))
+        .then(
+          () =>
+            wss.handleUpgrade(req, socket, head, (ws) => {
+              void streamCommandLogs(ws, sandbox, sessionId, commandId)
+            }),
+          (error: unknown) => {
+            const body = errorBody(error, 'GET', url.pathname, 'toolbox')
+            refuseUpgrade(socket, body.statusCode, body)
+          },
+        )
     } catch (error) {
       const body = errorBody(error, 'GET', url.pathname, url.pathname.startsWith('/toolbox/') ? 'toolbox' : 'api')
       refuseUpgrade(socket, body.statusCode, body)

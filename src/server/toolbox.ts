@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import type { DownloadItem } from '../engine/protocol.js'
-import type { SandboxHost } from '../engine/sandbox-host.js'
+import type { SandboxBackend } from '../engine/backend.js'
 import { badRequest, describeError, notServed } from './errors.js'
 import {
   Router,
@@ -29,7 +29,7 @@ import { PART_END, boundaryOf, closingDelimiter, newBoundary, parseMultipart, pa
 
 /** A toolbox request: the sandbox it is for comes resolved. */
 export interface ToolboxContext extends RequestContext {
-  host: SandboxHost
+  host: SandboxBackend
 }
 
 /** Marks the bytes that follow as stdout in a session log stream. */
@@ -40,7 +40,7 @@ export const STDERR_MARKER: Buffer = Buffer.from([0x02, 0x02, 0x02])
 /** Largest non-file field of a multipart upload (a destination path). */
 const MAX_FIELD_BYTES = 64 * 1024
 
-function requireStarted(host: SandboxHost): void {
+function requireStarted(host: SandboxBackend): void {
   if (host.state !== 'started') {
     throw new SandboxError(SandboxErrorCode.INVALID_STATE, `sandbox ${host.id} is not running (state: ${host.state}); start it first`, { state: host.state })
   }
@@ -112,17 +112,17 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
     const body = await readObject(req)
     const sessionId = body.sessionId
     if (typeof sessionId !== 'string') throw badRequest('sessionId must be a string')
-    host.createSession(sessionId)
+    await host.createSession(sessionId)
     return ok(undefined, 201)
   })
-  router.add('GET', '/process/session', ({ host }) => ok(host.listSessions()))
+  router.add('GET', '/process/session', async ({ host }) => ok(await host.listSessions()))
   router.add('GET', '/process/session/entrypoint', () => {
     throw notServed('daylite sandboxes have no entrypoint process')
   })
   router.add('GET', '/process/session/entrypoint/logs', () => {
     throw notServed('daylite sandboxes have no entrypoint process')
   })
-  router.add('GET', '/process/session/:sid', ({ host, params }) => ok(host.getSession(params.sid ?? '')))
+  router.add('GET', '/process/session/:sid', async ({ host, params }) => ok(await host.getSession(params.sid ?? '')))
   router.add('DELETE', '/process/session/:sid', async ({ host, params }) => {
     await host.deleteSession(params.sid ?? '')
     return ok(undefined, 204)
@@ -136,14 +136,18 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
     if (runAsync) return ok({ cmdId: reply.cmdId }, 202)
     return ok({ cmdId: reply.cmdId, output: reply.output ?? '', stdout: reply.stdout ?? '', stderr: reply.stderr ?? '', exitCode: reply.exitCode })
   })
-  router.add('GET', '/process/session/:sid/command/:cid', ({ host, params }) => ok(host.getSessionCommand(params.sid ?? '', params.cid ?? '')))
-  router.add('GET', '/process/session/:sid/command/:cid/logs', ({ host, params }) => ok(host.getCommandLogs(params.sid ?? '', params.cid ?? '')))
+  router.add('GET', '/process/session/:sid/command/:cid', async ({ host, params }) => ok(await host.getSessionCommand(params.sid ?? '', params.cid ?? '')))
+  router.add('GET', '/process/session/:sid/command/:cid/logs', async ({ host, params }) => ok(await host.getCommandLogs(params.sid ?? '', params.cid ?? '')))
   router.add('POST', '/process/session/:sid/command/:cid/input', async ({ req, host, params }) => {
     const body = await readObject(req)
-    const command = host.getSessionCommand(params.sid ?? '', params.cid ?? '')
+    const command = await host.getSessionCommand(params.sid ?? '', params.cid ?? '')
     if (typeof body.data !== 'string') throw badRequest('data must be a string')
     if (command.exitCode !== undefined) {
       throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${command.id} already completed`, { commandId: command.id })
+    }
+    if (host.sendSessionCommandInput) {
+      await host.sendSessionCommandInput(params.sid ?? '', command.id, body.data)
+      return ok()
     }
     throw notServed(
       'interactive input to a running command is not supported by the in-process shell; pipe the input into the command instead, or use the remote fallback',
@@ -201,9 +205,9 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
   // ── code interpreter (the execute WebSocket is in index.ts) ──────────────────────────────
   router.add('POST', '/process/interpreter/context', async ({ req, host }) => {
     const body = await readObject(req)
-    return ok(host.createContext(optionalString(body, 'cwd')))
+    return ok(await host.createContext(optionalString(body, 'cwd')))
   })
-  router.add('GET', '/process/interpreter/context', ({ host }) => ok({ contexts: host.listContexts() }))
+  router.add('GET', '/process/interpreter/context', async ({ host }) => ok({ contexts: await host.listContexts() }))
   router.add('DELETE', '/process/interpreter/context/:id', async ({ host, params }) => {
     await host.deleteContext(params.id ?? '')
     return ok({ message: 'context deleted' })
@@ -229,7 +233,7 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
  * holds one file at a time, and no file may exceed the sandbox's `maxFileBytes`.
  * With `singlePath` (the legacy `POST /files/upload?path=`), the one file part goes there.
  */
-async function bulkUpload(req: IncomingMessage, host: SandboxHost, singlePath: string | undefined): Promise<Reply> {
+async function bulkUpload(req: IncomingMessage, host: SandboxBackend, singlePath: string | undefined): Promise<Reply> {
   const boundary = boundaryOf(req.headers['content-type'])
   if (!boundary) throw badRequest('expected a multipart/form-data body with a boundary')
   requireStarted(host)
@@ -303,7 +307,7 @@ function ownedBytes(chunks: Buffer[], size: number): Uint8Array {
   return out
 }
 
-async function downloadOne(host: SandboxHost, path: string): Promise<DownloadItem> {
+async function downloadOne(host: SandboxBackend, path: string): Promise<DownloadItem> {
   const [item] = await host.fs({ op: 'download', paths: [path] })
   if (!item) throw new SandboxError(SandboxErrorCode.INTERNAL, `no data for ${path}`)
   return item
@@ -374,7 +378,7 @@ async function download({ res, host, query }: ToolboxContext): Promise<undefined
  * far, then live, each chunk as one binary frame led by the 3-byte stdout or stderr marker; the
  * socket closes (1000) when the command ends.
  */
-export async function streamCommandLogs(ws: WebSocket, host: SandboxHost, sessionId: string, commandId: string): Promise<void> {
+export async function streamCommandLogs(ws: WebSocket, host: SandboxBackend, sessionId: string, commandId: string): Promise<void> {
   const send = (marker: Buffer, text: string): void => {
     if (ws.readyState !== ws.OPEN || text === '') return
     ws.send(Buffer.concat([marker, Buffer.from(text, 'utf8')]), { binary: true })
@@ -403,7 +407,7 @@ export function refuseUpgrade(socket: import('node:stream').Duplex, status: numb
  * and close 1000. A timeout closes with 4008 (the SDK raises DaytonaTimeoutError); other failures
  * with 1011 and the message.
  */
-export function serveInterpreter(ws: WebSocket, host: SandboxHost): void {
+export function serveInterpreter(ws: WebSocket, host: SandboxBackend): void {
   const frame = (value: unknown): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value))
   }

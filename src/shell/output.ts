@@ -47,7 +47,7 @@ export class OutputCollector {
   write(stream: StreamName, text: string): void {
     if (text === '' || this.#truncated) return
     let kept = text
-    const size = text.length * 3 <= this.#opts.maxBytes - this.#bytes ? text.length * 3 : enc.encode(text).length
+    const size = utf8Length(text)
     if (this.#bytes + size > this.#opts.maxBytes) {
       kept = cutUtf8(text, this.#opts.maxBytes - this.#bytes) + TRUNCATION_MARKER
       this.#truncated = true
@@ -81,6 +81,21 @@ export class OutputCollector {
     }
     return { stdout, stderr, output }
   }
+}
+
+/** UTF-8 byte length of `s`, without encoding it (a lone surrogate counts as the 3-byte U+FFFD it becomes). */
+function utf8Length(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) n += 1
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2 // a pair: 4 bytes for 2 code units
+      i++
+    } else n += 2
+  }
+  return n
 }
 
 /** The longest prefix of `s` whose UTF-8 encoding fits in `maxBytes`. */

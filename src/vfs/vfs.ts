@@ -28,6 +28,12 @@ const MAX_PATH = 4096
 const MAX_NAME = 255
 const MAX_HOPS = 40
 const MAX_INO = 0xfffffffe
+/**
+ * A lone UTF-16 surrogate. Names are stored as strings and serialised as UTF-8, where every lone
+ * surrogate becomes U+FFFD: two names that differ only there would collide when the image is read
+ * back (and the sandbox could not be restored). Paths with one are refused as EINVAL.
+ */
+const LONE_SURROGATE = /\p{Cs}/u
 
 /**
  * How the last path component is treated: NOFOLLOW for operations on the name itself (create,
@@ -302,6 +308,7 @@ export class Vfs implements SyncVfs {
       throw new VfsError('ENAMETOOLONG', sc, ePath, eDest)
     }
     if (path.indexOf('\0') !== -1) throw new VfsError('EINVAL', sc, ePath, eDest)
+    if (LONE_SURROGATE.test(path)) throw new VfsError('EINVAL', sc, ePath, eDest, 'path is not valid Unicode (a lone surrogate)')
     let p = path
     let n = len0
     let i = 0
@@ -985,7 +992,7 @@ export class Vfs implements SyncVfs {
   /** Creates a symlink at `path` pointing to `target` (which need not exist). */
   symlink(target: string, path: string): void {
     const sc = 'symlink'
-    if (typeof target !== 'string' || target.indexOf('\0') !== -1) throw new VfsError('EINVAL', sc, target, path)
+    if (typeof target !== 'string' || target.indexOf('\0') !== -1 || LONE_SURROGATE.test(target)) throw new VfsError('EINVAL', sc, target, path)
     if (target.length === 0) throw new VfsError('ENOENT', sc, target, path)
     const tl = utf8Length(target)
     if (tl > MAX_PATH) throw new VfsError('ENAMETOOLONG', sc, target, path)

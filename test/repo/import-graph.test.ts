@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest'
 
 const src = fileURLToPath(new URL('../../src', import.meta.url))
 
-/** Which top-level folders each folder may import (DESIGN.md: api → engine → {shell, proc, git, runtimes} → {wasi, vfs}). */
+/**
+ * Which top-level folders each folder may import (DESIGN.md: api → engine → {shell, proc, git, runtimes} → {wasi, vfs}).
+ * `remote` (the remote fallback) and `native` (host processes, for `daylite serve --backend native`)
+ * are sandbox backends beside the engine: they implement `engine/backend.ts`'s seam and import only
+ * the engine; `api` chooses between the engine and `remote`, `server` between the engine and `native`
+ * (docs/decisions/0006-remote.md).
+ */
 const ALLOWED: Record<string, string[]> = {
   vfs: [],
   wasi: ['vfs'],
@@ -15,10 +21,11 @@ const ALLOWED: Record<string, string[]> = {
   git: ['vfs'],
   platform: [],
   engine: ['shell', 'proc', 'git', 'runtimes', 'wasi', 'vfs', 'platform'],
-  api: ['engine', 'platform'],
-  remote: ['api', 'engine', 'platform'],
-  server: ['api', 'engine', 'platform'],
-  cli: ['api', 'server', 'engine', 'platform'],
+  api: ['engine', 'remote', 'platform'],
+  remote: ['engine', 'platform'],
+  native: ['engine', 'platform'],
+  server: ['api', 'engine', 'native', 'platform'],
+  cli: ['api', 'server', 'native', 'engine', 'platform'],
 }
 
 function files(dir: string): string[] {

@@ -67,6 +67,32 @@ export type SandboxMethods =
 export type SandboxCheck = Assert<Assignable<Pick<Ours.Sandbox, SandboxMethods>, Pick<Sdk.Sandbox, SandboxMethods>>>
 export type SandboxForkCheck = Assert<Assignable<ParamsOf<Sdk.Sandbox['fork']>, ParamsOf<Ours.Sandbox['fork']>>>
 
+/** Methods of Git (all of them). */
+export type GitMethods =
+  | 'add'
+  | 'branches'
+  | 'createBranch'
+  | 'deleteBranch'
+  | 'checkoutBranch'
+  | 'clone'
+  | 'commit'
+  | 'push'
+  | 'pull'
+  | 'status'
+  | 'init'
+  | 'reset'
+  | 'restore'
+  | 'remoteAdd'
+  | 'remotes'
+  | 'remoteGet'
+  | 'setConfig'
+  | 'getConfig'
+  | 'configureUser'
+  | 'dangerouslyAuthenticate'
+export type GitCheck = Assert<Assignable<Pick<Ours.Git, GitMethods>, Pick<Sdk.Git, GitMethods>>>
+/** `sandbox.git` is there with the SDK's methods. */
+export type SandboxGitCheck = Assert<Assignable<Pick<Ours.Sandbox['git'], GitMethods>, Pick<Sdk.Sandbox['git'], GitMethods>>>
+
 /** Data fields of Sandbox. */
 export type SandboxFields = 'id' | 'name' | 'organizationId' | 'user' | 'labels' | 'public' | 'target' | 'cpu' | 'gpu' | 'memory' | 'disk' | 'state' | 'env' | 'createdAt' | 'updatedAt'
 export type SandboxFieldCheck = Assert<Assignable<Pick<Ours.Sandbox, SandboxFields>, Pick<Sdk.Sandbox, SandboxFields>>>

@@ -206,7 +206,9 @@ export class FileService {
           continue // a dangling symlink: Daytona skips entries it cannot stat
         }
         out.push(this.#fileInfo(child, stats, accounts, true))
-        if (stats.kind === 'dir' && level < (depth ?? 1)) walk(child, level + 1)
+        // Descend into real directories only: a symlink to `/` or `..` would make the listing
+        // grow exponentially with the depth (the entry itself is still reported, followed).
+        if (stats.kind === 'dir' && level < (depth ?? 1) && this.#vfs.lstat(child).kind === 'dir') walk(child, level + 1)
       }
     }
     const stats = this.#try(root, () => this.#vfs.stat(root))

@@ -15,6 +15,9 @@ import { programCommands, runtimeFiles } from './programs.js'
 import { InterpreterContext } from './interpreter.js'
 import { Slots } from './slots.js'
 import { resolveUserPath } from './paths.js'
+import { gitApi } from './git.js'
+import type { GitProgress } from '../../git/index.js'
+import type { GitProgressEvent, GitReplies, GitRequest } from '../protocol.js'
 
 interface Attached {
   init: AttachInit
@@ -174,6 +177,16 @@ export class Kernel {
     a.init.env = { ...env }
     // The shell bakes its base environment in; the next command gets a shell with the new one.
     a.shell = undefined
+  }
+
+  /**
+   * Runs a Git API call (Daytona's `Git` class) against the sandbox's files. With `opId`, network
+   * progress is sent as `gitProgress` events carrying it.
+   */
+  async git(req: GitRequest, opId?: string): Promise<GitReplies[keyof GitReplies]> {
+    const a = this.#current()
+    const onProgress = opId ? (p: GitProgress) => this.#emit('gitProgress', { opId, ...p } satisfies GitProgressEvent) : undefined
+    return gitApi(a.vfs, a.init, req, onProgress ? { onProgress } : {})
   }
 
   /** Runs a file API request. Downloaded bytes are transferred. */

@@ -14,6 +14,7 @@ import type { SyncVfs } from '../../vfs/types.js'
 import { pythonPrograms, pythonRuntimeFiles } from './python.js'
 import { nodePrograms, nodeRuntimeFiles } from './node.js'
 import { type NetworkPolicy, pipCommands } from './pip.js'
+import { gitCommands } from './git.js'
 import type { Slots } from './slots.js'
 import { transpileTypeScript } from './transpile.js'
 
@@ -212,5 +213,5 @@ export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
       },
     }
   }
-  return { ...commands, ...pipCommands({ vfs, network: env.network }, commands) }
+  return { ...commands, ...pipCommands({ vfs, network: env.network }, commands), ...gitCommands({ vfs, network: env.network }) }
 }
