@@ -174,6 +174,11 @@ if (only === undefined || only === 'runtimes') {
   await runtimeBench({ sample, fmt, row, quick, log })
 }
 
+if (only === undefined || only === 'git') {
+  const { gitBench } = await import('./git.mjs')
+  await gitBench({ sample, fmt, row, quick, log })
+}
+
 // ── write RESULTS.md ─────────────────────────────────────────────────────────────────────
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const bashVersion = execFileSync('bash', ['--version']).toString().split('\n')[0]
@@ -183,7 +188,7 @@ Run: ${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpu} · $
 
 Command: \`npm run bench\` (\`node --expose-gc bench/run.mjs\`${only ? ` --only=${only}` : ''}). Peers measured in the same run: just-bash 3.4.2 alone
 (in this thread, InMemoryFs, defenseInDepth off), native bash, python3 and node spawned with \`child_process\`,
-Pyodide 0.28.3 and quickjs-emscripten 0.32 (release-sync) in this thread. The machine is shared and noisy: compare ratios.
+Pyodide 0.28.3 and quickjs-emscripten 0.32 (release-sync) in this thread, Debian's git spawned with \`child_process\`. The machine is shared and noisy: compare ratios.
 
 | measurement | daylite | peers (same run) | target | met |
 |---|---|---|---|---|
