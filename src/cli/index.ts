@@ -97,6 +97,24 @@ async function demo(): Promise<void> {
   )
   done(r.result.trim())
 
+  done = step("process.codeRun: python, then javascript and typescript (each a fresh process from a memory snapshot)")
+  const py = await sandbox.process.codeRun('import json, sys; print(json.dumps({"python": sys.version.split()[0]}))')
+  const js = await daytona.create({ language: 'typescript' })
+  const node = await js.process.codeRun("console.log(require('path').basename('/a/b.txt'), process.argv.slice(2))", { argv: ['x'] })
+  const tsr = await js.process.codeRun('enum Unit { Answer = 42 }\nconst n: number = Unit.Answer\nconsole.log(`ts: ${n}`)')
+  done(`${py.result.trim()}; node: ${node.result.trim()}; ${tsr.result.trim()}`)
+
+  done = step('codeInterpreter: Python state persists between runCode calls')
+  await sandbox.codeInterpreter.runCode('total = sum(range(10))')
+  const ci = await sandbox.codeInterpreter.runCode('print("total is", total)')
+  done(ci.stdout.trim())
+
+  done = step('git: init, add, commit in the shell, then sandbox.git.status')
+  r = await js.process.executeCommand('git init -q repo && cd repo && echo hi > a.txt && git add . && git -c user.name=Ada -c user.email=ada@example.com commit -qm first && git log --oneline | wc -l')
+  const gs = await js.git.status('repo')
+  done(`${r.result.trim()} commit on ${gs.currentBranch}, clean: ${gs.fileStatus.length === 0}`)
+  await js.delete()
+
   done = step('fs.listFiles + searchFiles + findFiles')
   const files = await sandbox.fs.listFiles('.')
   const found = await sandbox.fs.findFiles('data', 'lin')
