@@ -271,3 +271,28 @@ export function optionalRecord(body: Record<string, unknown>, name: string): Rec
   }
   return v as Record<string, string>
 }
+
+/** A required string field of a JSON body. */
+export function requiredField(body: Record<string, unknown>, name: string): string {
+  const v = body[name]
+  if (typeof v !== 'string') throw badRequest(`${name} must be a string`, { field: name })
+  return v
+}
+
+/** An optional boolean field of a JSON body. */
+export function optionalBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
+  const v = body[name]
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'boolean') throw badRequest(`${name} must be true or false`, { field: name })
+  return v
+}
+
+/** An array-of-strings field of a JSON body (`undefined` when absent and not `required`). */
+export function stringArray(body: Record<string, unknown>, name: string, required: true): string[]
+export function stringArray(body: Record<string, unknown>, name: string, required?: false): string[] | undefined
+export function stringArray(body: Record<string, unknown>, name: string, required = false): string[] | undefined {
+  const v = body[name]
+  if ((v === undefined || v === null) && !required) return undefined
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw badRequest(`${name} must be an array of strings`, { field: name })
+  return v as string[]
+}

@@ -1,7 +1,7 @@
 /**
  * Daytona's toolbox (the in-sandbox daemon's API), relative to `{toolboxProxyUrl}/{sandboxId}`,
  * translated onto one sandbox's host: commands, sessions (with the WebSocket log stream), files
- * (with multipart bulk upload and download), info and env.
+ * (with multipart bulk upload and download), git (in `git.ts`), info and env.
  */
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
@@ -9,6 +9,7 @@ import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import type { DownloadItem } from '../engine/protocol.js'
 import type { SandboxBackend } from '../engine/backend.js'
 import { badRequest, describeError, notServed } from './errors.js'
+import { addGitRoutes } from './git.js'
 import {
   Router,
   bodyChunks,
@@ -213,12 +214,14 @@ export function toolboxRoutes(version: string): Router<ToolboxContext> {
     return ok({ message: 'context deleted' })
   })
 
+  // ── git (src/server/git.ts) ────────────────────────────────────────────────────────────
+  addGitRoutes(router)
+
   // ── not served yet ────────────────────────────────────────────────────────────────────
   const later = (what: string) => () => {
     throw notServed(what)
   }
   for (const method of ['GET', 'POST', 'DELETE']) {
-    router.add(method, '/git/*rest', later('git is not available in daylite yet (it arrives with isomorphic-git over the sandbox filesystem)'))
     router.add(method, '/process/pty', later('PTY sessions are not available in daylite yet'))
     router.add(method, '/process/pty/*rest', later('PTY sessions are not available in daylite yet'))
     router.add(method, '/lsp/*rest', later('language servers are not available in daylite'))
