@@ -36,6 +36,8 @@ export class CodeInterpreter {
    */
   runCode(code: string, options: RunCodeOptions = {}): Promise<ExecutionResult> {
     return daytonaCall(async () => {
+      if (options === null) options = {}
+      if (typeof options !== 'object') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'options must be an object')
       const timeout = options.timeout ?? DEFAULT_TIMEOUT_S
       if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
         throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'timeout must be a non-negative number of seconds', { timeout })

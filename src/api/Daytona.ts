@@ -123,27 +123,27 @@ export class Daytona implements AsyncDisposable {
 
   /** Same as `sandbox.start()`. */
   start(sandbox: Sandbox, timeout?: number): Promise<void> {
-    return sandbox.start(timeout)
+    return daytonaCall(() => sandboxArg(sandbox).start(timeout))
   }
 
   /** Same as `sandbox.stop()`. */
   stop(sandbox: Sandbox): Promise<void> {
-    return sandbox.stop()
+    return daytonaCall(() => sandboxArg(sandbox).stop())
   }
 
   /** Same as `sandbox.fork()`. */
   fork(sandbox: Sandbox, params?: ForkSandboxParams, timeout?: number): Promise<Sandbox> {
-    return sandbox.fork(params, timeout)
+    return daytonaCall(() => sandboxArg(sandbox).fork(params, timeout))
   }
 
   /** @deprecated Daytona's old name of {@link Daytona.fork}. */
   _experimental_fork(sandbox: Sandbox, params?: ForkSandboxParams, timeout?: number): Promise<Sandbox> {
-    return sandbox.fork(params, timeout)
+    return this.fork(sandbox, params, timeout)
   }
 
   /** Same as `sandbox.delete()`. */
   delete(sandbox: Sandbox, timeout?: number, wait?: boolean): Promise<void> {
-    return sandbox.delete(timeout, wait)
+    return daytonaCall(() => sandboxArg(sandbox).delete(timeout, wait))
   }
 
   /**
@@ -167,4 +167,10 @@ export class Daytona implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose()
   }
+}
+
+/** The sandbox argument of `start`/`stop`/`fork`/`delete`: a `Sandbox`, or a validation error (not a TypeError). */
+function sandboxArg(sandbox: unknown): Sandbox {
+  if (!(sandbox instanceof Sandbox)) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'sandbox must be a Sandbox returned by create(), get() or list()')
+  return sandbox
 }

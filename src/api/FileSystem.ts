@@ -199,7 +199,16 @@ export class FileSystem {
   uploadFileStream(source: UploadSource | import('node:stream').Readable, remotePath: string, options?: UploadStreamOptions): Promise<void> {
     return daytonaCall(async () => {
       const onProgress = options?.onProgress
-      const data = await this.#platform.collect(source, onProgress ? (n) => onProgress({ bytesSent: n }) : undefined, options?.signal)
+      let data: Uint8Array
+      try {
+        data = await this.#platform.collect(source, onProgress ? (n) => onProgress({ bytesSent: n }) : undefined, options?.signal)
+      } catch (error) {
+        if (error instanceof TypeError) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, error.message)
+        if (typeof source === 'string' && !(error instanceof Error && error.name === 'AbortError')) {
+          throw new DaytonaFileNotFoundError(`cannot read local file ${source}: ${error instanceof Error ? error.message : String(error)}`, 404, undefined, 'FILE_NOT_FOUND')
+        }
+        throw error
+      }
       await this.#host.fs({ op: 'upload', files: [{ path: remotePath, data: copyOwned(data) }] })
     })
   }

@@ -5,7 +5,7 @@ import type { SandboxBackend } from '../engine/backend.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
 import { SandboxHost, type SandboxInfo } from '../engine/sandbox-host.js'
 import type { Platform } from '../platform/types.js'
-import { DaytonaError, DaytonaTimeoutError, daytonaCall } from './errors.js'
+import { DaytonaError, DaytonaTimeoutError, DaytonaValidationError, daytonaCall } from './errors.js'
 import { FileSystem } from './FileSystem.js'
 import { Process } from './Process.js'
 import { CodeInterpreter } from './CodeInterpreter.js'
@@ -241,6 +241,7 @@ export class Sandbox {
   }
 
   async #waitFor(states: string[], timeout: number): Promise<void> {
+    if (typeof timeout !== 'number' || Number.isNaN(timeout)) throw new DaytonaValidationError('timeout must be a number of seconds', 400, undefined, 'BAD_REQUEST')
     const deadline = Date.now() + (timeout > 0 ? timeout * 1000 : Infinity)
     for (;;) {
       this.#refresh()
@@ -287,7 +288,9 @@ export class Sandbox {
       for (const [k, v] of Object.entries(env)) {
         if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, `invalid environment variable ${k}`)
       }
-      return this.#host.updateEnv(env, options?.unset ?? [])
+      const unset = options?.unset ?? []
+      if (!Array.isArray(unset) || unset.some((k) => typeof k !== 'string')) throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'unset must be an array of variable names')
+      return this.#host.updateEnv(env, unset)
     })
   }
 

@@ -99,7 +99,15 @@ export class RpcClient<T extends object> {
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      this.#endpoint.post({ t: 'req', id, method: String(method), args } satisfies RpcRequest, buffers ?? [])
+      try {
+        this.#endpoint.post({ t: 'req', id, method: String(method), args } satisfies RpcRequest, buffers ?? [])
+      } catch (error) {
+        // Arguments that cannot cross a thread (a function, a symbol): the caller's mistake.
+        this.#pending.delete(id)
+        const clone = error instanceof Error && error.name === 'DataCloneError'
+        const message = error instanceof Error ? error.message : String(error)
+        reject(new SandboxError(clone ? SandboxErrorCode.INVALID_ARGUMENT : SandboxErrorCode.INTERNAL, clone ? `invalid argument: ${message}` : message))
+      }
     })
   }
 

@@ -561,7 +561,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
   async deleteContext(id: string): Promise<void> {
     this.#assertAlive()
     const record = this.#contexts.get(id)
-    if (!record || id === DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${id} not found`, { contextId: String(id) })
+    if (!record || id === DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${shown(id)} not found`, { contextId: shown(id) })
     this.#contexts.delete(id)
     if (record.epoch === this.#epoch && this.#worker && this.#info.state === SandboxState.STARTED) {
       await this.#use((w) => w.call('interpreterDelete', [id])).catch(() => {})
@@ -591,7 +591,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     const id = req.contextId ?? DEFAULT_CONTEXT
     let record = this.#contexts.get(id)
     if (!record) {
-      if (id !== DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${id} not found`, { contextId: String(id) })
+      if (id !== DEFAULT_CONTEXT) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `interpreter context ${shown(id)} not found`, { contextId: shown(id) })
       record = { id, cwd: this.#init.workDir, createdAt: new Date().toISOString(), epoch: -1, ran: false }
       this.#contexts.set(id, record)
     }
@@ -656,6 +656,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
 
   #session(sessionId: string): SessionRecord {
     this.#assertAlive()
+    if (typeof sessionId !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'sessionId must be a string')
     const s = this.#sessions.get(sessionId)
     if (!s) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `session ${sessionId} not found`, { sessionId })
     return s
@@ -665,7 +666,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
   createSession(sessionId: string): void {
     this.#assertStarted()
     if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 256 || /[\0/]/.test(sessionId)) {
-      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'sessionId must be a non-empty string of at most 256 characters without "/" or NUL', { sessionId: String(sessionId) })
+      throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'sessionId must be a non-empty string of at most 256 characters without "/" or NUL', { sessionId: typeof sessionId === 'string' ? sessionId : typeof sessionId })
     }
     if (this.#sessions.has(sessionId)) throw new SandboxError(SandboxErrorCode.CONFLICT, `session ${sessionId} already exists`, { sessionId })
     this.#sessions.set(sessionId, { id: sessionId, commands: [], tail: Promise.resolve() })
@@ -698,7 +699,9 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
   }
 
   #command(sessionId: string, commandId: string): CommandRecord {
-    const c = this.#session(sessionId).commands.find((x) => x.id === commandId)
+    const session = this.#session(sessionId)
+    if (typeof commandId !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'commandId must be a string')
+    const c = session.commands.find((x) => x.id === commandId)
     if (!c) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `command ${commandId} not found in session ${sessionId}`, { sessionId, commandId })
     return c
   }
@@ -1033,6 +1036,11 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     this.#clearTimers()
     this.#worker = undefined
   }
+}
+
+/** An id given by the caller, for a message: itself when a string, else its type (never throws). */
+function shown(id: unknown): string {
+  return typeof id === 'string' ? id : typeof id
 }
 
 function commandDto(c: CommandRecord): { id: string; command: string; exitCode?: number } {

@@ -31,7 +31,7 @@ const MAX_INO = 0xfffffffe
 /**
  * A lone UTF-16 surrogate. Names are stored as strings and serialised as UTF-8, where every lone
  * surrogate becomes U+FFFD: two names that differ only there would collide when the image is read
- * back (and the sandbox could not be restored). Paths with one are refused as EINVAL.
+ * back (and the sandbox could not be restored). New names and symlink targets with one are EINVAL.
  */
 const LONE_SURROGATE = /\p{Cs}/u
 
@@ -308,7 +308,6 @@ export class Vfs implements SyncVfs {
       throw new VfsError('ENAMETOOLONG', sc, ePath, eDest)
     }
     if (path.indexOf('\0') !== -1) throw new VfsError('EINVAL', sc, ePath, eDest)
-    if (LONE_SURROGATE.test(path)) throw new VfsError('EINVAL', sc, ePath, eDest, 'path is not valid Unicode (a lone surrogate)')
     let p = path
     let n = len0
     let i = 0
@@ -348,6 +347,8 @@ export class Vfs implements SyncVfs {
       const child = entries.get(name)
       if (child === undefined) {
         if (last) {
+          // The only way a new name enters the tree (create, mkdir, link, rename's target).
+          if (LONE_SURROGATE.test(name)) throw new VfsError('EINVAL', sc, ePath, eDest, 'path is not valid Unicode (a lone surrogate)')
           this.#rParent = dir.ino
           this.#rName = name
           this.#rIno = -1

@@ -400,7 +400,8 @@ export class FileService {
 /** Parses an octal mode string such as `'755'` or `'0644'`. */
 export function parseMode(mode: string): number {
   if (typeof mode !== 'string' || !/^[0-7]{1,4}$/.test(mode)) {
-    throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, `invalid mode ${JSON.stringify(mode)}: expected octal digits such as '755'`, { mode })
+    const shown = typeof mode === 'string' ? JSON.stringify(mode) : typeof mode
+    throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, `invalid mode ${shown}: expected octal digits such as '755'`, { mode: shown })
   }
   return parseInt(mode, 8)
 }

@@ -204,7 +204,9 @@ export class Kernel {
   #shell(a: Attached): Shell {
     if (!a.shell) {
       const vfs = a.vfs
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits: a.init.limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => a.init.limits.memoryBytes, slots: a.slots }) })
+      // The shell calls the command cap maxCommandCount; the other limits share their names.
+      const limits = { ...a.init.limits, maxCommandCount: a.init.limits.maxShellCommands }
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => a.init.limits.memoryBytes, slots: a.slots }) })
     }
     return a.shell
   }
