@@ -49,6 +49,11 @@ export interface WasiResult {
   exitCode: number
   /** The trap's message when the guest crashed (unreachable, out-of-bounds access, stack overflow). */
   trap?: string
+  /**
+   * True when the entry point returned normally (not through `proc_exit` or a trap): the guest's
+   * stack pointer is back where it started, so the instance may be reused from a memory image.
+   */
+  returned?: boolean
 }
 
 /**
@@ -157,7 +162,7 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
         code = typeof r === 'number' ? r : 0
         if (code !== 0) break
       }
-      return { exitCode: code }
+      return { exitCode: code, returned: true }
     } catch (e) {
       if (e instanceof WASIProcExit) return { exitCode: e.code }
       if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
