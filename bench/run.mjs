@@ -208,6 +208,12 @@ ${rows.map((r) => `| ${r.name} | ${r.ours} | ${r.peers} | ${r.target} | ${r.met 
   to an already-loaded worker: the cost is deserialising their files (≈ 1 ms per MiB).
 - Memory per idle sandbox: sandboxes park after \`parkAfterMs\` idle and keep only their serialised files on the
   host; the kernel workers stay pooled (their memory is shared by all sandboxes, not counted per sandbox).
+- Runtimes: \`codeRun\` starts a fresh process from a memory image (docs/decisions/0005): each process worker keeps a
+  standby instance with the image already in memory. "first codeRun in a new host process" includes starting the
+  kernel, compiling the runtime and (for python) running cold while the image is made beside it. Pyodide's
+  \`runPython\` runs in one live interpreter in this thread, so it is the peer of \`codeInterpreter.runCode\`, not of a
+  fresh-process \`codeRun\`; native spawns pay process start-up (Debian's python3 3.11, Node 20).
+- Native git times include spawning git; the clone is dominated by the server side (\`git http-backend\`), which both pay.
 `
 writeFileSync(new URL('./RESULTS.md', import.meta.url), md)
 log('\nwrote bench/RESULTS.md')

@@ -10,7 +10,12 @@ export interface SandboxLimits {
   diskBytes: number
   /** Inodes (files, directories, links) the writable layer may hold. */
   maxInodes: number
-  /** Wasm memory the sandbox's processes may use together (Daytona `memory`), for the runtimes. */
+  /**
+   * Wasm memory the sandbox's processes may use together (Daytona `memory`): each of the
+   * `maxProcesses` programs that may run at once is capped at `memoryBytes / maxProcesses` (its
+   * module's declared maximum is lowered), so an allocation past it is a `MemoryError` in the guest.
+   * Interpreter contexts (idle, long-lived processes) get the same cap each, outside that sum.
+   */
   memoryBytes: number
   /** Process workers the sandbox may run at once (Daytona `cpu`), for the runtimes. */
   maxProcesses: number

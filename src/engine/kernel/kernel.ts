@@ -31,6 +31,14 @@ interface Attached {
   slots: Slots
 }
 
+/**
+ * One process's memory cap: the sandbox's memory shared by the processes that may run at once
+ * (`maxProcesses`), so together they stay within it.
+ */
+function processMemory(limits: SandboxLimits): number {
+  return Math.floor(limits.memoryBytes / Math.max(1, limits.maxProcesses))
+}
+
 /** Kills the interpreter processes of a sandbox that leaves this kernel. */
 function stopInterpreters(a: Attached): void {
   for (const c of a.interpreters.values()) void c.kill()
@@ -115,7 +123,7 @@ export class Kernel {
     const a = this.#current()
     let context = a.interpreters.get(req.contextId)
     if (!context) {
-      context = new InterpreterContext(a.vfs, req.cwd, { ...a.init.env }, a.init.limits.memoryBytes)
+      context = new InterpreterContext(a.vfs, req.cwd, { ...a.init.env }, processMemory(a.init.limits))
       a.interpreters.set(req.contextId, context)
     }
     const emit = (stream: 'stdout' | 'stderr') => (chunk: string) => {
@@ -206,7 +214,7 @@ export class Kernel {
       const vfs = a.vfs
       // The shell calls the command cap maxCommandCount; the other limits share their names.
       const limits = { ...a.init.limits, maxCommandCount: a.init.limits.maxShellCommands }
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => a.init.limits.memoryBytes, slots: a.slots }) })
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => processMemory(a.init.limits), slots: a.slots }) })
     }
     return a.shell
   }
