@@ -263,7 +263,15 @@ export class Module {
 Module._cache = Object.create(null)
 Module._pathCache = Object.create(null)
 Module._extensions = Object.create(null)
-Module.globalPaths = ['/root/.node_modules', '/root/.node_libraries', '/usr/local/lib/node']
+// Node's globalPaths: $HOME/.node_modules, $HOME/.node_libraries, $PREFIX/lib/node; read when asked,
+// from this run's HOME (the prelude is evaluated once, in the snapshot's init environment).
+Object.defineProperty(Module, 'globalPaths', {
+  enumerable: true,
+  get() {
+    const home = globalThis.process?.env?.HOME
+    return [...(home ? [pathMod.join(home, '.node_modules'), pathMod.join(home, '.node_libraries')] : []), '/usr/local/lib/node']
+  },
+})
 Module.wrapper = [WRAP_HEAD, WRAP_TAIL]
 Module.wrap = (script) => WRAP_HEAD + script + WRAP_TAIL
 Module.Module = Module
