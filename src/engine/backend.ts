@@ -203,10 +203,10 @@ export function matchesList(i: SandboxInfo, options: ListOptions): boolean {
 }
 
 /** Sorts sandboxes as `Engine.list` does (default: newest first). */
-export function sortSandboxes(list: SandboxBackend[], options: ListOptions): SandboxBackend[] {
+export function sortSandboxes<T extends { info(): SandboxInfo }>(list: T[], options: ListOptions): T[] {
   const key = options.sort ?? 'createdAt'
   const dir = (options.order ?? 'desc') === 'asc' ? 1 : -1
-  const value = (b: SandboxBackend): string | number => {
+  const value = (b: T): string | number => {
     const i = b.info()
     switch (key) {
       case 'name':
@@ -223,12 +223,15 @@ export function sortSandboxes(list: SandboxBackend[], options: ListOptions): San
         return i.createdAt
     }
   }
-  const order = new Map(list.map((b, index) => [b, index]))
+  // One info() (a copy of the sandbox's data) per sandbox, not two per comparison.
+  const keys = new Map(list.map((b, index) => [b, { value: value(b), index }]))
   return [...list].sort((a, b) => {
-    const va = value(a)
-    const vb = value(b)
+    const ka = keys.get(a)
+    const kb = keys.get(b)
+    const va = ka?.value ?? ''
+    const vb = kb?.value ?? ''
     if (va < vb) return -dir
     if (va > vb) return dir
-    return ((order.get(a) ?? 0) - (order.get(b) ?? 0)) * dir
+    return ((ka?.index ?? 0) - (kb?.index ?? 0)) * dir
   })
 }

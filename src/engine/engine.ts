@@ -4,7 +4,7 @@
  * Daytona's signatures into the calls here.
  */
 import type { Platform, WorkerSource } from '../platform/types.js'
-import type { SandboxRegistry } from './backend.js'
+import { matchesList, sortSandboxes, type SandboxRegistry } from './backend.js'
 import { SandboxError, SandboxErrorCode } from './errors.js'
 import { KernelPool, type PoolStats } from './kernel-pool.js'
 import {
@@ -297,57 +297,8 @@ export class Engine implements SandboxRegistry {
   /** Sandboxes matching `options`, sorted (default: newest first). */
   list(options: ListOptions = {}): SandboxHost[] {
     this.#assertOpen()
-    const match = (h: SandboxHost): boolean => {
-      const i = h.info()
-      if (options.id !== undefined && i.id !== options.id) return false
-      if (options.name !== undefined && i.name !== options.name) return false
-      if (options.labels && Object.entries(options.labels).some(([k, v]) => i.labels[k] !== v)) return false
-      if (options.states && options.states.length > 0 && !options.states.includes(i.state)) return false
-      if (options.snapshots && options.snapshots.length > 0 && !options.snapshots.includes(i.snapshot ?? '')) return false
-      if (options.minCpu !== undefined && i.cpu < options.minCpu) return false
-      if (options.maxCpu !== undefined && i.cpu > options.maxCpu) return false
-      if (options.minMemoryGib !== undefined && i.memory < options.minMemoryGib) return false
-      if (options.maxMemoryGib !== undefined && i.memory > options.maxMemoryGib) return false
-      if (options.minDiskGib !== undefined && i.disk < options.minDiskGib) return false
-      if (options.maxDiskGib !== undefined && i.disk > options.maxDiskGib) return false
-      if (options.isPublic !== undefined && i.public !== options.isPublic) return false
-      if (options.isRecoverable !== undefined && (i.recoverable === true) !== options.isRecoverable) return false
-      const created = Date.parse(i.createdAt)
-      const active = Date.parse(i.lastActivityAt)
-      if (options.createdAtAfter && created <= options.createdAtAfter.getTime()) return false
-      if (options.createdAtBefore && created >= options.createdAtBefore.getTime()) return false
-      if (options.lastActivityAfter && active <= options.lastActivityAfter.getTime()) return false
-      if (options.lastActivityBefore && active >= options.lastActivityBefore.getTime()) return false
-      return true
-    }
-    const key = options.sort ?? 'createdAt'
-    const dir = (options.order ?? 'desc') === 'asc' ? 1 : -1
-    const value = (h: SandboxHost): string | number => {
-      const i = h.info()
-      switch (key) {
-        case 'name':
-          return i.name
-        case 'cpu':
-          return i.cpu
-        case 'memoryGib':
-          return i.memory
-        case 'diskGib':
-          return i.disk
-        case 'lastActivityAt':
-          return i.lastActivityAt
-        default:
-          return i.createdAt
-      }
-    }
-    const all = [...this.#sandboxes.values()]
-    const order = new Map(all.map((h, index) => [h, index]))
-    return all.filter(match).sort((a, b) => {
-      const va = value(a)
-      const vb = value(b)
-      if (va < vb) return -dir
-      if (va > vb) return dir
-      return ((order.get(a) ?? 0) - (order.get(b) ?? 0)) * dir
-    })
+    const matching = [...this.#sandboxes.values()].filter((h) => matchesList(h.info(), options))
+    return sortSandboxes(matching, options)
   }
 
   /** A new sandbox with a copy of `source`'s files (Daytona `fork`). */

@@ -8,6 +8,7 @@
 import { promises as fs, type Stats } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
+import { goModeString, rfc3339 } from '../engine/kernel/files.js'
 import { globToRegExp } from '../engine/kernel/glob.js'
 import type { DownloadItem, FileInfoDto, FsReplies, FsRequest, MatchDto, ReplaceResultDto } from '../engine/protocol.js'
 
@@ -41,23 +42,9 @@ async function attempt<T>(path: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Go's `FileMode.String()` for host stats. */
+/** Go's `FileMode.String()` for host stats (the engine's formatter, on the host's kind and mode). */
 function goMode(st: Stats): string {
-  let prefix = ''
-  if (st.isDirectory()) prefix += 'd'
-  if (st.isSymbolicLink()) prefix += 'L'
-  if (st.mode & 0o4000) prefix += 'u'
-  if (st.mode & 0o2000) prefix += 'g'
-  if (st.mode & 0o1000) prefix += 't'
-  if (prefix === '') prefix = '-'
-  const rwx = 'rwxrwxrwx'
-  let bits = ''
-  for (let i = 0; i < 9; i++) bits += st.mode & (1 << (8 - i)) ? rwx.charAt(i) : '-'
-  return prefix + bits
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z').replace(/\.Z$/, 'Z')
+  return goModeString({ kind: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'file', mode: st.mode })
 }
 
 function parseMode(mode: string): number {

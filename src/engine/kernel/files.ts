@@ -37,7 +37,7 @@ export function fileError(error: unknown, path: string): SandboxError {
 }
 
 /** Go's `FileMode.String()`, which Daytona's daemon returns as `mode`. */
-export function goModeString(stats: VfsStats): string {
+export function goModeString(stats: Pick<VfsStats, 'kind' | 'mode'>): string {
   let prefix = ''
   if (stats.kind === 'dir') prefix += 'd'
   if (stats.kind === 'symlink') prefix += 'L'
