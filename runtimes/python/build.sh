@@ -4,6 +4,7 @@
 #   bash runtimes/python/build.sh            # everything (≈ 15-20 min on 2 cores the first time)
 #   bash runtimes/python/build.sh zip        # only some stages (see STAGES below)
 #   bash runtimes/python/build.sh reactor manifest   # relink after editing daylite_python.c/daylite_run.py
+#                                                    # (or ../common/daylite_utimens.c)
 #
 # Outputs (in this directory): python.wasm (stripped; a WASI reactor with daylite's snapshot entry
 # points, see README.md), python313.zip (pyc-only stdlib), and the
@@ -217,7 +218,8 @@ stage_wasi() {
 
 # python.wasm as a WASI reactor: CPython's own objects and link flags (daylite.mk reads its
 # Makefile), with our front end (daylite_python.c, which embeds daylite_run.py) instead of
-# Programs/python.c. Exports memory, _initialize, daylite_main, daylite_init, daylite_run.
+# Programs/python.c, and our utimensat()/futimens() (../common/daylite_utimens.c) instead of
+# wasi-libc's. Exports memory, _initialize, daylite_main, daylite_init, daylite_run.
 # Cheap (seconds), so it is not stamped: it always relinks.
 stage_reactor() {
   log "python.wasm (reactor with daylite's front end)"
@@ -250,7 +252,8 @@ stage_manifest() {
     --srcdir "$SRC" --local $(cd "$HERE/../.." && ls runtimes/python/build.sh runtimes/python/manifest.py \
       runtimes/python/mkzip.py runtimes/python/versions.env runtimes/python/stdlib-exclude.txt \
       runtimes/python/debian-patches.skip runtimes/python/config.site-wasi runtimes/python/compat/* \
-      runtimes/python/daylite_python.c runtimes/python/daylite_run.py runtimes/python/daylite.mk) \
+      runtimes/python/daylite_python.c runtimes/python/daylite_run.py runtimes/python/daylite.mk \
+      runtimes/common/daylite_utimens.c) \
     --sqlite-flags "$(echo $SQLITE_DEFS)" --max-memory "$MAX_MEMORY"
 }
 

@@ -4,6 +4,8 @@
 # The module is a WASI reactor: our front-end daylite_node.c exports
 # daylite_main (the stock qjs command line), daylite_init/daylite_run (the
 # `node` command from a memory snapshot) and _start (both, for plain hosts).
+# runtimes/common/daylite_utimens.c replaces wasi-libc's utimensat()/futimens()
+# (times == NULL set the epoch, not now; shared with python.wasm).
 #
 #   bash runtimes/quickjs/build.sh            # full rebuild (needs root for apt)
 #   QJS_WORK=/tmp/elsewhere bash runtimes/quickjs/build.sh
@@ -135,6 +137,9 @@ compile "$WORK/daylite_node.c" -I"$WORK/src"
 compile quickjs-libc.c -include "$HERE/compat/wasi_compat.h"
 cp "$HERE/compat/wasi_compat.c" "$WORK/wasi_compat.c"
 compile "$WORK/wasi_compat.c" -I"$HERE/compat"
+# utimensat()/futimens() in place of wasi-libc's (shared with python.wasm; see the file)
+cp "$RUNTIMES/common/daylite_utimens.c" "$WORK/daylite_utimens.c"
+compile "$WORK/daylite_utimens.c"
 for job in $(jobs -p); do wait "$job"; done
 $CC "${TARGET[@]}" -o "$WORK/qjs.wasm" "${OBJS[@]}" "${LDFLAGS[@]}"
 t2=$(date +%s)
@@ -172,7 +177,7 @@ QJS_MANIFEST_JSON=$(cat <<EOF
     "files": {
 $(for f in $(printf '%s\n' "${!SRC_SHA256[@]}" | sort); do printf '      "%s": "%s",\n' "$f" "${SRC_SHA256[$f]}"; done | sed '$ s/,$//')
     },
-    "localSources": [$(cd "$HERE" && ls daylite_node.c patches/*.patch compat/*.[ch] compat/include/*.h compat/include/sys/*.h | sed 's/.*/"runtimes\/quickjs\/&"/' | paste -sd, -)]
+    "localSources": [$(cd "$RUNTIMES" && ls common/daylite_utimens.c quickjs/daylite_node.c quickjs/patches/*.patch quickjs/compat/*.[ch] quickjs/compat/include/*.h quickjs/compat/include/sys/*.h | sed 's/.*/"runtimes\/&"/' | paste -sd, -)]
   },
   "toolchain": {
     "clang-19": "$(pkgver clang-19)",
