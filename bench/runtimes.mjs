@@ -118,6 +118,31 @@ export async function runtimeBench({ sample, fmt, row, quick, log }) {
     ratio <= 4,
   )
 
+  // ── pipelines of programs (stages run at once; docs/decisions/0001) ──
+  log('pipelines…')
+  const bash = (script) => spawnSync('bash', ['-c', script], { env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}` } })
+  const HEAD = `python3 -c "while True: print(1)" 2>/dev/null | head -3`
+  const headOurs = await sample(quick ? 10 : 40, () => py.process.executeCommand(HEAD), 3)
+  const headNative = await sample(quick ? 5 : 20, async () => bash(HEAD), 2)
+  row('pipeline: `python3 -c "while True: print(1)" \\| head -3` p50 (endless producer, ends at EPIPE)', fmt(headOurs.p50), `native bash + python3: ${fmt(headNative.p50)} (${(headOurs.p50 / headNative.p50).toFixed(2)}×)`, '—')
+  const MB = 32
+  const THROUGH = `python3 -c "import sys; sys.stdout.buffer.write(b'x' * ${MB << 20})" | python3 -c "import sys; print(len(sys.stdin.buffer.read()))"`
+  const throughOurs = await sample(quick ? 2 : 5, async () => {
+    const r = await py.process.executeCommand(THROUGH)
+    if (r.result.trim() !== String(MB << 20)) throw new Error(`pipeline bench: ${r.result}`)
+  }, 1)
+  const throughNative = await sample(quick ? 2 : 5, async () => bash(THROUGH), 1)
+  row(
+    `pipeline: ${MB} MiB from python3 to python3 (p50, MB/s incl. both starts)`,
+    `${fmt(throughOurs.p50)} (${((MB << 20) / 1e6 / (throughOurs.p50 / 1000)).toFixed(0)} MB/s)`,
+    `native bash + python3: ${fmt(throughNative.p50)} (${((MB << 20) / 1e6 / (throughNative.p50 / 1000)).toFixed(0)} MB/s)`,
+    '—',
+  )
+  const INTO_WC = `python3 -c "import sys; sys.stdout.buffer.write(b'x' * ${MB << 20})" | wc -c`
+  const wcOurs = await sample(quick ? 2 : 5, () => py.process.executeCommand(INTO_WC), 1)
+  const wcNative = await sample(quick ? 2 : 5, async () => bash(INTO_WC), 1)
+  row(`pipeline: ${MB} MiB from python3 into the shell's \`wc -c\` (whole output handed over) p50`, fmt(wcOurs.p50), `native bash + python3: ${fmt(wcNative.p50)}`, '—')
+
   // ── JavaScript / TypeScript ──
   log('javascript…')
   const js = await daytona.create({ language: 'javascript' })

@@ -5,6 +5,7 @@
  */
 import type { Platform, WorkerSource } from '../platform/types.js'
 import { matchesList, sortSandboxes, type SandboxRegistry } from './backend.js'
+import { shellQuote } from '../shell/quote.js'
 import { SandboxError, SandboxErrorCode } from './errors.js'
 import { KernelPool, type PoolStats } from './kernel-pool.js'
 import {
@@ -409,7 +410,4 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return out
 }
 
-/** Quotes a string for bash. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
-}
+export { shellQuote }

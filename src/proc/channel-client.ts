@@ -229,3 +229,18 @@ export function transpileOverChannel(client: ChannelClient, source: string, file
   const text = decodeShared(answer.subarray(1))
   return answer[0] === 0 ? { ok: true, code: text } : { ok: false, error: text }
 }
+
+/**
+ * Writes a piped process's stdout (fd 1) or stderr (2) through the channel (see
+ * `OP.OUTPUT_WRITE`), blocking while the pipe is full; in pieces when larger than the channel.
+ * @returns false when the pipe's reader has gone (the caller's EPIPE)
+ */
+export function writeOverChannel(client: ChannelClient, fd: 1 | 2, bytes: Uint8Array): boolean {
+  const room = client.capacity
+  for (let at = 0; at < bytes.byteLength || at === 0; at += room) {
+    client.call(OP.OUTPUT_WRITE, 'write', '', '', [fd], bytes.subarray(at, at + room))
+    if (client.nums[0] !== 1) return false
+    if (bytes.byteLength === 0) break
+  }
+  return true
+}

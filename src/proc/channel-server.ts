@@ -18,6 +18,12 @@ const enc = new TextEncoder()
 /** Provides stdin bytes on request: up to `max` bytes, an empty array at end of input. */
 export type StdinProvider = (max: number) => Uint8Array | Promise<Uint8Array>
 
+/**
+ * Takes a piped process's output (fd 1 or 2): `true` once taken (a promise while the pipe is
+ * full), `false` when the reader has gone.
+ */
+export type OutputPipe = (fd: 1 | 2, bytes: Uint8Array) => boolean | Promise<boolean>
+
 /** Transpiles TypeScript to JavaScript for the guest; rejects with a message the guest shows on a syntax error. */
 export type TranspileService = (source: string, filename: string) => string | Promise<string>
 
@@ -32,6 +38,7 @@ export class ChannelServer {
   readonly #data: Uint8Array
   readonly #stdin: StdinProvider | undefined
   readonly #transpile: TranspileService | undefined
+  readonly #output: OutputPipe | undefined
   #closed = false
   #busy = false
   /** Orphan paths the process made through this channel and has not deleted yet. */
@@ -39,8 +46,9 @@ export class ChannelServer {
   /** Requests served (for measurements). */
   served = 0
 
-  constructor(buffer: SharedArrayBuffer, vfs: SyncVfs, stdin?: StdinProvider, transpile?: TranspileService) {
+  constructor(buffer: SharedArrayBuffer, vfs: SyncVfs, stdin?: StdinProvider, transpile?: TranspileService, output?: OutputPipe) {
     this.#transpile = transpile
+    this.#output = output
     this.#vfs = vfs
     this.#header = new Int32Array(buffer, 0, HEADER_BYTES / 4)
     this.#nums = new Float64Array(buffer, HEADER_BYTES, NUM_SLOTS)
@@ -264,6 +272,23 @@ export class ChannelServer {
       }
       case OP.TRANSPILE:
         return this.#transpileAnswer(decodeShared(bytes), path)
+      case OP.OUTPUT_WRITE: {
+        const fd = num(0) === 2 ? 2 : 1
+        if (this.#output === undefined) {
+          n[0] = 1
+          return undefined
+        }
+        // The bytes are copied out of the channel before the answer may reuse it.
+        const taken = this.#output(fd, bytes.slice())
+        if (!(taken instanceof Promise)) {
+          n[0] = taken ? 1 : 0
+          return undefined
+        }
+        return taken.then((ok) => {
+          n[0] = ok ? 1 : 0
+          return undefined
+        })
+      }
       default:
         throw new Error(`unknown channel op ${h[H.OP]}`)
     }

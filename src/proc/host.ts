@@ -6,7 +6,7 @@
 import { platform } from '#platform'
 import type { SyncVfs } from '../vfs/index.js'
 import { ChannelServer } from './channel-server.js'
-import type { StdinProvider, TranspileService } from './channel-server.js'
+import type { OutputPipe, StdinProvider, TranspileService } from './channel-server.js'
 import { DATA_OFFSET, DEFAULT_DATA_BYTES, H, HEADER_BYTES, STATE, WAKE, waitAsync } from './protocol.js'
 import type { InitMessage, MemoryImage, RunMessage, Wake, WorkerMessage } from './protocol.js'
 
@@ -45,6 +45,14 @@ export interface SpawnOptions {
   stdin?: Uint8Array | string | StdinProvider
   onStdout?: (bytes: Uint8Array) => void
   onStderr?: (bytes: Uint8Array) => void
+  /**
+   * stdout is a pipe whose writes wait for the reader: each write blocks the program until this
+   * returns or resolves; `false` means the reader has gone and the program's write fails with
+   * EPIPE (as on Linux, Python then raises BrokenPipeError). Replaces `onStdout`.
+   */
+  stdoutPipe?: (bytes: Uint8Array) => boolean | Promise<boolean>
+  /** As {@link stdoutPipe}, for stderr (`|&`: the same pipe, in order with stdout). */
+  stderrPipe?: (bytes: Uint8Array) => boolean | Promise<boolean>
   /** stdio are terminals (line-buffered in the guest). Default false. */
   tty?: boolean
   /**
@@ -246,10 +254,13 @@ export class ProcessHost {
     const stdin = options.stdin
     const moduleKey = this.#keyOf(options.module)
     let server: ChannelServer | undefined
+    const { stdoutPipe, stderrPipe } = options
+    const output: OutputPipe | undefined =
+      stdoutPipe || stderrPipe ? (fd, bytes) => (fd === 1 ? stdoutPipe : stderrPipe)?.(bytes) ?? true : undefined
     const serveWith = (vfs: SyncVfs, provider?: StdinProvider): void => {
       server?.close()
       Atomics.store(header, H.STATE, STATE.IDLE)
-      server = new ChannelServer(w.channel, vfs, provider, options.transpile)
+      server = new ChannelServer(w.channel, vfs, provider, options.transpile, output)
       if (this.#wake === WAKE.ATOMICS) void server.serve()
     }
     let settle!: (r: ProcessResult) => void
@@ -337,6 +348,7 @@ export class ProcessHost {
         channel: w.channel,
         wake: this.#wake,
         stdin: typeof stdin === 'function' ? 'channel' : typeof stdin === 'string' ? new TextEncoder().encode(stdin) : (stdin ?? new Uint8Array(0)),
+        ...(output ? { piped: { stdout: stdoutPipe !== undefined, stderr: stderrPipe !== undefined } } : {}),
         entry,
         ...(image ? { image } : {}),
         ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),

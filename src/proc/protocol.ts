@@ -71,6 +71,11 @@ export const OP = {
    * byte is 0 for JavaScript or 1 for an error message; the text follows. May wait for the host.
    */
   TRANSPILE: 26,
+  /**
+   * stdout (nums[0] = 1) or stderr (2) bytes into a pipe whose writes wait for its reader. Answers
+   * nums[0] = 1 when the bytes were taken, 0 when the reader has gone (the guest's EPIPE). May wait.
+   */
+  OUTPUT_WRITE: 27,
 } as const
 export type Op = (typeof OP)[keyof typeof OP]
 
@@ -125,6 +130,11 @@ export interface RunMessage extends ProgramMessage {
   tty: boolean
   /** Fixed stdin bytes, or `'channel'` to read stdin through the channel (blocking). */
   stdin: Uint8Array | 'channel'
+  /**
+   * The output fds written through the channel (`OP.OUTPUT_WRITE`, blocking while the pipe is
+   * full) instead of posted as messages.
+   */
+  piped?: { stdout?: boolean; stderr?: boolean }
   /** Refuse to start when the module's initial memory is larger (bytes). */
   maxMemoryBytes?: number
   /**

@@ -7,7 +7,7 @@
 import { parentEndpoint } from '#platform'
 import { bytesSource, createWasi } from '../wasi/index.js'
 import type { ByteSource } from '../wasi/index.js'
-import { ChannelClient, ChannelVfs, transpileOverChannel } from './channel-client.js'
+import { ChannelClient, ChannelVfs, transpileOverChannel, writeOverChannel } from './channel-client.js'
 import { IMAGE_PAGE, OP } from './protocol.js'
 import type { InitMessage, MemoryImage, RunMessage, WorkerMessage } from './protocol.js'
 
@@ -186,8 +186,8 @@ function run(m: RunMessage): void {
       vfs: new ChannelVfs(client),
       stdin,
       tty: m.tty,
-      onStdout: output('stdout'),
-      onStderr: output('stderr'),
+      onStdout: m.piped?.stdout ? (b) => writeOverChannel(client, 1, b) : output('stdout'),
+      onStderr: m.piped?.stderr ? (b) => writeOverChannel(client, 2, b) : output('stderr'),
       transpile: (source, filename) => transpileOverChannel(client, source, filename),
     })
     const image = m.entry === 'snapshot' ? m.image : undefined

@@ -106,10 +106,12 @@ export function latin1ToBytes(s: string): Uint8Array {
 
 /** A latin1 "byte string" (one char per byte) from bytes. */
 export function bytesToLatin1(b: Uint8Array): string {
-  let s = ''
-  const CHUNK = 0x8000
-  for (let i = 0; i < b.length; i += CHUNK) s += String.fromCharCode(...b.subarray(i, i + CHUNK))
-  return s
+  // `apply` over 8 KiB pieces, joined once: spreading 32 KiB pieces into `s +=` took ~3 s for 20 MB.
+  const CHUNK = 0x2000
+  if (b.length <= CHUNK) return String.fromCharCode.apply(null, b as unknown as number[])
+  const parts: string[] = []
+  for (let i = 0; i < b.length; i += CHUNK) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + CHUNK) as unknown as number[]))
+  return parts.join('')
 }
 
 function encodingOf(opt: ReadFileOptions | WriteFileOptions | BufferEncoding | null | undefined): BufferEncoding {

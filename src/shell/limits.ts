@@ -53,6 +53,15 @@ export function resolveShellLimits(limits: ShellLimits | undefined): Required<Sh
 }
 
 /**
+ * Output bytes the shell holds for one command whose output it captures (piped to a stage that
+ * reads whole inputs, `$(…)`, a redirection): four times the exec's output cap, at least 64 MiB.
+ * just-bash stops its own commands there; a program past it is stopped with an error.
+ */
+export function capturedOutputBytes(l: Required<ShellLimits>): number {
+  return Math.max(l.maxOutputBytes * 4, 64 * 1024 * 1024)
+}
+
+/**
  * just-bash's limits for one exec. Its own output cap is set well above ours because our sinks
  * (not just-bash's accumulators) carry most output, and we cut it ourselves with a marker.
  */
@@ -62,7 +71,7 @@ export function toJustBashLimits(l: Required<ShellLimits>, timeoutMs: number): E
     maxCommandCount: l.maxCommandCount,
     maxLoopIterations: l.maxLoopIterations,
     maxCallDepth: l.maxCallDepth,
-    maxOutputSize: Math.max(l.maxOutputBytes * 4, 64 * 1024 * 1024),
+    maxOutputSize: capturedOutputBytes(l),
     maxStringLength: l.maxStringLength,
     maxArrayElements: l.maxArrayElements,
     maxGlobOperations: l.maxGlobOperations,

@@ -13,9 +13,9 @@ import { BUILTIN_COMMANDS } from './commands/index.js'
 import type { BuiltinCommand, BuiltinContext, ExecRunHandle } from './commands/context.js'
 import { dispatchExecutable, needsDispatch } from './dispatch.js'
 import { normalizePath } from '../vfs/path.js'
-import { latin1ToBytes, SinkRegistry, VfsFileSystem } from './fs-adapter.js'
+import { bytesToLatin1, latin1ToBytes, SinkRegistry, VfsFileSystem } from './fs-adapter.js'
 import { cloneStatements, freshState, limitsOf, snapshotState, type StateTemplate } from './interpreter.js'
-import { resolveShellLimits, toJustBashLimits, type ShellLimits } from './limits.js'
+import { capturedOutputBytes, resolveShellLimits, toJustBashLimits, type ShellLimits } from './limits.js'
 import { OutputCollector } from './output.js'
 import {
   createSessionState,
@@ -23,9 +23,13 @@ import {
   restoreSession,
   StateCapture,
 } from './session.js'
-import { fromBase64, isSingleCommand, markStreamingStatement, RUN_COMMAND, STREAM_ARG, transformNested, transformScript } from './transform.js'
+import { fromBase64, isSingleCommand, markStreamingStatement, RUN_COMMAND, transformNested, transformScript, type PipeRoles } from './transform.js'
+import { HEAD_COMMAND, PipeTable, readAllFrom, runStage, takeMarks, withStdin, type StageMarks, type StageResult } from './stage.js'
+import { streamHead } from './commands/head-stream.js'
+import { shellQuote } from './quote.js'
 import type {
   ShellCommand,
+  ShellCommandResult,
   ShellExecOptions,
   ShellResult,
   ShellSessionState,
@@ -51,7 +55,7 @@ export interface ShellOptions {
 const STATE_CMD = '__daylite_state'
 const STATUS_CMD = '__daylite_status'
 const FNDEF_CMD = '__daylite_fndef'
-const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD])
+const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD, HEAD_COMMAND])
 
 const JUST_BASH_COMMANDS: ReadonlySet<string> = new Set(getCommandNames())
 
@@ -62,10 +66,6 @@ const MAX_IDLE_INTERPRETERS = 4
 const NEVER = new AbortController().signal
 
 const dec = new TextDecoder()
-
-function quote(s: string): string {
-  return /^[A-Za-z0-9_./=:@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
-}
 
 function errorCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e) {
@@ -103,6 +103,8 @@ interface Run {
   status: number
   /** The first transform call is the top-level script; later ones are nested execs. */
   topLevelSeen: boolean
+  /** Live pipes between concurrent pipeline stages (see stage.ts). */
+  pipes: PipeTable
 }
 
 /** What the interpreter in a {@link Slot} is running now. */
@@ -222,13 +224,14 @@ export class Shell {
       capture: state ? new StateCapture() : undefined,
       status: 0,
       topLevelSeen: false,
+      pipes: new PipeTable(),
     }
     const result = await this.#run(script, opts, run, state)
     if (state) state.umask = run.handle.umask
     const exitTrap = run.handle.traps.EXIT
     if (ephemeral && exitTrap !== undefined) {
       delete run.handle.traps.EXIT
-      const t = await this.#run(exitTrap, { ...opts, session: ephemeral }, { ...run, capture: new StateCapture(), topLevelSeen: false }, ephemeral)
+      const t = await this.#run(exitTrap, { ...opts, session: ephemeral }, { ...run, capture: new StateCapture(), topLevelSeen: false, pipes: new PipeTable() }, ephemeral)
       if (t.timedOut) result.timedOut = true
     }
     out.flush()
@@ -291,6 +294,11 @@ export class Shell {
     } finally {
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
+    }
+    if (run.pipes.size > 0) {
+      // Detached pipeline stages whose reader never ran (an error before it): they end with the exec.
+      controller.abort()
+      await run.pipes.closeAll()
     }
     this.#release(slot, reusable)
     const elapsed = Date.now() - started
@@ -392,6 +400,7 @@ export class Shell {
     // A command named by a literal path has a `/` in the script text.
     const dispatch = current.script.includes('/') ? isDirectPath : undefined
     const streams = this.#streamsFn(slot)
+    const pipes = this.#pipeRoles(slot)
     // One simple command without session capture: its output reaches the caller when the script
     // ends anyway, stdout before stderr, exactly as with sinks; only dispatch (and a streaming
     // command's marker) matter.
@@ -414,6 +423,7 @@ export class Shell {
       functionMarker: run.capture ? FNDEF_CMD : undefined,
       epilogue,
       streams,
+      pipes,
     })
   }
 
@@ -446,7 +456,18 @@ export class Shell {
   /** Which command names stream in this exec: registered streaming commands no shell function shadows. */
   #streamsFn(slot: Slot): (name: string) => boolean {
     const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
-    return (name) => this.#commands.get(name)?.streams === true && !functions?.has(name)
+    return (name) => (name === HEAD_COMMAND || name === RUN_COMMAND || this.#commands.get(name)?.streams === true) && !functions?.has(name)
+  }
+
+  /** Which commands run as concurrent pipeline stages in this exec (no shell function shadows them). */
+  #pipeRoles(slot: Slot): PipeRoles {
+    const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
+    return {
+      detaches: (name) => {
+        if (name === HEAD_COMMAND) return !functions?.has('head')
+        return name === RUN_COMMAND || (this.#commands.get(name)?.pipes === true && !functions?.has(name))
+      },
+    }
   }
 
   /** Turns an exception out of just-bash into an exit code and a message (never rethrows). */
@@ -479,7 +500,8 @@ export class Shell {
     for (const [name, load] of Object.entries(BUILTIN_COMMANDS)) {
       list.push({ name, load: async () => this.#wrap(name, await load(), current) })
     }
-    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current, cmd.streams === true))
+    for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current, cmd.streams === true, cmd.pipes === true))
+    list.push(this.#wrap(HEAD_COMMAND, streamHead, current, true, true))
     list.push(this.#runCommand(current), this.#stateCommand(current), this.#statusCommand(current), this.#fndefCommand(current))
     return list
   }
@@ -505,6 +527,7 @@ export class Shell {
       },
       user: this.#user,
       signal: ctx.signal,
+      maxCapturedBytes: capturedOutputBytes(this.#limits),
       exec: async (script, o = {}) => {
         if (!exec) return { stdout: '', stderr: 'exec unavailable\n', exitCode: 126 }
         const r = await exec(script, { cwd: o.cwd ?? ctx.cwd, env: o.env ?? ctx.exportedEnv ?? {}, replaceEnv: true, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) })
@@ -518,59 +541,102 @@ export class Shell {
     }
   }
 
-  #wrap(name: string, cmd: BuiltinCommand, current: () => Current, streams = false): Command {
+  #wrap(name: string, cmd: BuiltinCommand, current: () => Current, streams = false, pipes = false): Command {
     return {
       name,
       trusted: true,
-      execute: async (args, ctx): Promise<ExecResult> => {
-        const context = this.#context(ctx, current().run)
-        const mark = streams ? args[0] : undefined
-        if (mark?.startsWith(STREAM_ARG)) {
-          // The command's stdout/stderr reach the exec's output unchanged: let it write there as it runs.
-          args = args.slice(1)
-          const out = current().run.out
-          if (mark[STREAM_ARG.length] === '1') context.stdout = (bytes) => out.writeBytes('stdout', bytes)
-          if (mark[STREAM_ARG.length + 1] === '1') context.stderr = (bytes) => out.writeBytes('stderr', bytes)
-        }
-        const r = await cmd.run(args, context)
-        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+      execute: async (rawArgs, ctx): Promise<ExecResult> => {
+        const cur = current()
+        const { args, context, marks } = this.#marked(rawArgs, ctx, cur.run, streams)
+        return stageResult(await this.#stage(name, ctx, context, marks, pipes, cur, (c) => cmd.run(args, c)))
       },
     }
   }
 
-  /** `__daylite_run PATH ARGS…`: executable dispatch (see dispatch.ts). */
+  /**
+   * The command's own arguments and its context, with the exec's stdout/stderr writers when the
+   * transform's stream marker says they reach the output unchanged and the command streams.
+   */
+  #marked(rawArgs: string[], ctx: ResolvedCommandContext, run: Run, streams: boolean): { args: string[]; context: BuiltinContext; marks: StageMarks | undefined } {
+    const context = this.#context(ctx, run)
+    const { args, marks } = rawArgs[0]?.startsWith('\0') ? takeMarks(rawArgs) : { args: rawArgs, marks: undefined }
+    if (marks?.stream && streams) {
+      if (marks.stream.out) context.stdout = (bytes) => run.out.writeBytes('stdout', bytes)
+      if (marks.stream.err) context.stderr = (bytes) => run.out.writeBytes('stderr', bytes)
+    }
+    return { args, context, marks }
+  }
+
+  /** Runs a command, as a linked pipeline stage when the transform marked it one (see stage.ts). */
+  #stage(
+    name: string,
+    ctx: ResolvedCommandContext,
+    context: BuiltinContext,
+    marks: StageMarks | undefined,
+    pipes: boolean,
+    cur: Current,
+    run: (c: BuiltinContext) => Promise<ShellCommandResult>,
+  ): Promise<StageResult> {
+    if (!marks?.pipeIn && !marks?.pipeOut) return run(context)
+    return runStage(
+      {
+        run: (c) => run(c as BuiltinContext),
+        pipes,
+        table: cur.run.pipes,
+        pipefail: () => (ctx.env.get('SHELLOPTS') ?? '').split(':').includes('pipefail'),
+        failed: (e) => ({ stdout: '', stderr: `${name}: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 }),
+        signal: cur.signal,
+      },
+      context,
+      marks,
+    )
+  }
+
+  /**
+   * `__daylite_run PATH ARGS…`: executable dispatch (see dispatch.ts). It streams and takes part
+   * in pipelines like the program it runs: a registered program gets the live pipes; anything
+   * else (a bash script, a shell command) gets the whole input.
+   */
   #runCommand(current: () => Current): Command {
     return {
       name: RUN_COMMAND,
       trusted: true,
-      execute: async (args, ctx): Promise<ExecResult> => {
+      execute: async (rawArgs, ctx): Promise<ExecResult> => {
+        const cur = current()
+        const { args, context, marks } = this.#marked(rawArgs, ctx, cur.run, true)
         const [name = '', ...rest] = args
-        const ours = this.#context(ctx, current().run)
-        return dispatchExecutable(name, rest, ctx.cwd, {
-          vfs: this.#vfs,
-          runCommand: (cmd, argv) => {
-            const reg = this.#commands.get(cmd)
-            if (reg) return reg.run(argv, ours)
-            if (!(cmd in BUILTIN_COMMANDS) && !JUST_BASH_COMMANDS.has(cmd)) return undefined
-            return ours.exec([cmd, ...argv].map(quote).join(' '), { env: ours.env })
-          },
-          runScript: async (text, path, argv) => {
-            if (!ctx.exec) return { stdout: '', stderr: 'exec unavailable\n', exitCode: 126 }
-            const setArgs = `set -- ${argv.map(quote).join(' ')}`
-            let source = text
-            if (source.startsWith('#!')) {
-              const nl = source.indexOf('\n')
-              source = argv.length > 0 ? `${setArgs}${nl === -1 ? '' : source.slice(nl)}` : nl === -1 ? '' : source.slice(nl)
-            } else if (argv.length > 0) source = `${setArgs}; ${source}`
-            const r = await ctx.exec(source, {
-              cwd: ctx.cwd,
-              env: { ...(ctx.exportedEnv ?? {}), 0: path },
-              stdin: latin1FromBytes(ctx.stdin),
-              stdinKind: 'bytes',
-            })
-            return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
-          },
-        })
+        const dispatch = (c: BuiltinContext): Promise<ShellCommandResult> => {
+          const live = c.stdinPipe
+          /** `c` with the whole input as stdin, for anything that cannot read a live pipe. */
+          const whole = async (): Promise<BuiltinContext> => (live ? (withStdin(c, await readAllFrom(live)) as BuiltinContext) : c)
+          return dispatchExecutable(name, rest, ctx.cwd, {
+            vfs: this.#vfs,
+            runCommand: (cmd, argv) => {
+              const reg = this.#commands.get(cmd)
+              if (reg) return reg.pipes ? reg.run(argv, c) : whole().then((w) => reg.run(argv, w))
+              if (!(cmd in BUILTIN_COMMANDS) && !JUST_BASH_COMMANDS.has(cmd)) return undefined
+              return whole().then((w) => w.exec([cmd, ...argv].map(shellQuote).join(' '), { env: w.env, ...(live ? { stdin: w.stdin } : {}) }))
+            },
+            runScript: async (text, path, argv) => {
+              if (!ctx.exec) return { stdout: '', stderr: 'exec unavailable\n', exitCode: 126 }
+              const setArgs = `set -- ${argv.map(shellQuote).join(' ')}`
+              let source = text
+              if (source.startsWith('#!')) {
+                const nl = source.indexOf('\n')
+                source = argv.length > 0 ? `${setArgs}${nl === -1 ? '' : source.slice(nl)}` : nl === -1 ? '' : source.slice(nl)
+              } else if (argv.length > 0) source = `${setArgs}; ${source}`
+              const w = await whole()
+              const r = await ctx.exec(source, {
+                cwd: ctx.cwd,
+                env: { ...(ctx.exportedEnv ?? {}), 0: path },
+                stdin: live ? bytesToLatin1(w.stdinBytes) : latin1FromBytes(ctx.stdin),
+                stdinKind: 'bytes',
+              })
+              return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+            },
+          })
+        }
+        return stageResult(await this.#stage(RUN_COMMAND, ctx, context, marks, true, cur, dispatch))
       },
     }
   }
@@ -620,6 +686,17 @@ export class Shell {
       },
     }
   }
+}
+
+/** A stage's result as just-bash takes it, with the pipeline's PIPESTATUS when the stage knows it. */
+function stageResult(r: StageResult): ExecResult {
+  return { ...execResult(r), ...(r.pipeStatus ? { internalPipeStatusOverride: r.pipeStatus } : {}) }
+}
+
+/** A command's result as just-bash takes it (bytes as a latin1 byte string of kind `bytes`). */
+function execResult(r: ShellCommandResult): ExecResult {
+  if (r.stdoutBytes) return { stdout: bytesToLatin1(r.stdoutBytes), stdoutKind: 'bytes', stderr: r.stderr, exitCode: r.exitCode }
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
 }
 
 /** Sleeps `ms`, returning early when `signal` aborts. */

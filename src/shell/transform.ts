@@ -16,6 +16,11 @@
  *    `__daylite_run <path> args…`, which looks at the file (shebang, `\0asm`, daylite stub).
  * 3. **Session capture before `exit`.** A top-level `exit` (not in a subshell, function or pipeline)
  *    becomes `{ <capture>; exit …; }` so a session keeps the state of a command that exits.
+ * 4. **Concurrent pipeline stages.** In `a | b` where `a` is a command that can run in the
+ *    background (a WASI program) and `b` one that can read a live pipe (a program, or `head`),
+ *    `a` gets a {@link PIPE_OUT_ARG} and `b` a {@link PIPE_IN_ARG} naming the same pipe (`head`
+ *    becomes {@link HEAD_COMMAND}): `a` starts and detaches, and `b` reads its output while it runs,
+ *    so `python3 gen.py | head -3` ends when head has its lines (see pipe.ts).
  */
 import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode, WordNode } from 'just-bash'
 import { serialize } from 'just-bash'
@@ -31,6 +36,29 @@ export const RUN_COMMAND = '__daylite_run'
  * hold NUL, so no user argument looks like it; the shell strips it before the command runs.
  */
 export const STREAM_ARG = '\0daylite-stream:'
+
+/**
+ * First argument of a pipeline stage whose stdout feeds a live pipe: `PIPE_OUT_ARG` + `ID:MODE`,
+ * MODE saying where the stage's stderr goes while it runs detached: `p` into the pipe too (`|&`,
+ * `2>&1`), `n` nowhere (`2>/dev/null`), `d` with the pipeline's (the last linked stage returns it).
+ */
+export const PIPE_OUT_ARG = '\0daylite-pipe-out:'
+
+/**
+ * First argument of a pipeline stage that reads the live pipe `ID`: `PIPE_IN_ARG` + `ID:WHOLE`,
+ * WHOLE `1` when this is the last stage and every stage before it is linked (its result then
+ * carries the whole pipeline's PIPESTATUS).
+ */
+export const PIPE_IN_ARG = '\0daylite-pipe-in:'
+
+/** What `head` reading a live pipe is renamed to (a streaming head; see commands/head-stream.ts). */
+export const HEAD_COMMAND = '__daylite_head'
+
+/** Which commands take part in concurrent pipelines (see {@link TransformOptions.pipes}). */
+export interface PipeRoles {
+  /** The command can run detached, writing into a live pipe (and read one). */
+  detaches(name: string): boolean
+}
 
 /** What {@link transformScript} does. */
 export interface TransformOptions {
@@ -49,6 +77,8 @@ export interface TransformOptions {
   epilogue?: (() => StatementNode[]) | undefined
   /** Commands that write their output while they run (see {@link STREAM_ARG}); none when absent. */
   streams?: ((name: string) => boolean) | undefined
+  /** Commands that run as concurrent pipeline stages (see {@link PIPE_OUT_ARG}); none when absent. */
+  pipes?: PipeRoles | undefined
 }
 
 function word(value: string): WordNode {
@@ -395,11 +425,102 @@ function recordFunctions(node: unknown, marker: string): void {
   })
 }
 
+/** Where a producer's stderr goes while it runs detached, or null when it cannot be linked. */
+function producerMode(c: SimpleCommandNode, pipesStderr: boolean): 'p' | 'n' | 'd' | null {
+  let mode: 'p' | 'n' | 'd' = pipesStderr ? 'p' : 'd'
+  for (const r of c.redirections) {
+    const target = r.target.type === 'Word' ? literalWord(r.target) : null
+    switch (r.operator) {
+      case '<':
+      case '<<':
+      case '<<-':
+      case '<<<':
+        if ((r.fd ?? 0) !== 0) return null
+        break
+      case '>':
+      case '>>':
+      case '>|':
+        if (r.fd === 2 && target === '/dev/null' && mode === 'd') mode = 'n'
+        else return null
+        break
+      case '>&':
+        if (r.fd === 2 && target === '1' && mode === 'd') mode = 'p'
+        else return null
+        break
+      default:
+        return null
+    }
+  }
+  return mode
+}
+
+/** The consumer takes its input from its own redirection, or sends its stderr elsewhere. */
+function consumerRedirects(c: SimpleCommandNode): { input: boolean; err: boolean } {
+  let input = false
+  let err = false
+  for (const r of c.redirections) {
+    if (r.operator === '<' || r.operator === '<<' || r.operator === '<<-' || r.operator === '<<<' || r.operator === '<&' || r.operator === '<>') {
+      if ((r.fd ?? 0) === 0) input = true
+    } else if (redirectedFds([r]).err) err = true
+  }
+  return { input, err }
+}
+
+/** Names the script defines as functions. */
+function definedFunctions(ast: unknown): Set<string> {
+  const defined = new Set<string>()
+  walk(ast, (n) => {
+    if (n.type === 'FunctionDef') defined.add((n as unknown as { name: string }).name)
+  })
+  return defined
+}
+
+/**
+ * Links the stages of pipelines that can run at the same time (module comment, point 4). Pipelines
+ * of background statements (`… &`) stay as they are.
+ */
+function markPipes(ast: ScriptNode, roles: PipeRoles): void {
+  const defined = definedFunctions(ast)
+  const detaches = (name: string | null): boolean => name !== null && !defined.has(name) && roles.detaches(name)
+  const background = new Set<PipelineNode>()
+  walk(ast, (n) => {
+    if (n.type === 'Statement' && (n as unknown as StatementNode).background) for (const p of (n as unknown as StatementNode).pipelines) background.add(p)
+  })
+  let next = 0
+  walk(ast, (n) => {
+    if (n.type !== 'Pipeline' || background.has(n as unknown as PipelineNode)) return
+    const p = n as unknown as PipelineNode
+    const count = p.commands.length
+    let linkedFromStart = true
+    for (let i = 0; i + 1 < count; i++) {
+      const a = p.commands[i]
+      const b = p.commands[i + 1]
+      let linked = false
+      if (a?.type === 'SimpleCommand' && b?.type === 'SimpleCommand' && detaches(literalWord(a.name))) {
+        const consumer = literalWord(b.name)
+        const isHead = consumer === 'head' && !defined.has('head') && roles.detaches(HEAD_COMMAND)
+        const mode = producerMode(a, p.pipeStderr?.[i] === true)
+        const own = consumerRedirects(b)
+        if ((isHead || detaches(consumer)) && mode !== null && !own.input && !(mode === 'd' && own.err)) {
+          const id = String(++next)
+          a.args = [word(`${PIPE_OUT_ARG}${id}:${mode}`), ...a.args]
+          if (isHead) b.name = word(HEAD_COMMAND)
+          const whole = linkedFromStart && i + 2 === count
+          b.args = [word(`${PIPE_IN_ARG}${id}:${whole ? 1 : 0}`), ...b.args]
+          linked = true
+        }
+      }
+      if (!linked) linkedFromStart = false
+    }
+  })
+}
+
 /** Applies the rewrites described in the module comment; mutates and returns `ast`. */
 export function transformScript(ast: ScriptNode, opts: TransformOptions): ScriptNode {
   if (opts.isDirectPath || opts.resolveBare) rewriteDispatch(ast, opts.isDirectPath, opts.resolveBare)
   if (opts.functionMarker) recordFunctions(ast, opts.functionMarker)
   if (opts.epilogue) rewriteExit(ast.statements, opts.epilogue)
+  if (opts.pipes) markPipes(ast, opts.pipes)
   let statements = ast.statements
   if (opts.sinkOut && opts.sinkErr && !hasPersistentOutputRedirect(ast)) {
     const streams = withoutFunctions(opts.streams, ast)

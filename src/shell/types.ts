@@ -2,6 +2,7 @@
  * Public types of the shell layer: what the kernel passes to {@link Shell} and gets back.
  */
 import type { SyncVfs } from '../vfs/types.js'
+import type { PipeReader, PipeWriter } from './pipe.js'
 
 /** The sandbox user the shell runs as. */
 export interface ShellUser {
@@ -16,6 +17,11 @@ export interface ShellCommandResult {
   stdout: string
   stderr: string
   exitCode: number
+  /**
+   * stdout as bytes, passed on unchanged (a program's output: binary-safe, and much cheaper for
+   * the shell to pipe than text). When set, `stdout` is ignored.
+   */
+  stdoutBytes?: Uint8Array
 }
 
 /** Options of {@link ShellCommandContext.exec}. */
@@ -33,7 +39,7 @@ export interface ShellCommandContext {
   cwd: string
   /** The exported environment of the command (what a child process would get). */
   env: Record<string, string>
-  /** The whole standard input as UTF-8 text (pipelines are buffered). */
+  /** The whole standard input as UTF-8 text (empty when {@link stdinPipe} is set). */
   stdin: string
   /** The whole standard input as bytes. */
   stdinBytes: Uint8Array
@@ -41,6 +47,12 @@ export interface ShellCommandContext {
   user: ShellUser
   /** Aborted when the exec is cancelled or times out. */
   signal: AbortSignal | undefined
+  /**
+   * The most output bytes the shell holds for this command when it returns its output in its
+   * result (captured: `$(…)`, a redirection, a pipe to a stage that reads whole inputs). A command
+   * producing more should stop with an error rather than grow the host without bound.
+   */
+  maxCapturedBytes: number
   /** Runs a bash script in a child shell (a new process: exported env only) and returns its output. */
   exec(script: string, options?: ShellSubExecOptions): Promise<ShellCommandResult>
   /**
@@ -51,6 +63,27 @@ export interface ShellCommandContext {
   stdout?: (bytes: Uint8Array) => void
   /** As {@link stdout}, for stderr. */
   stderr?: (bytes: Uint8Array) => void
+  /**
+   * Set for a {@link ShellCommand.pipes} command whose stdin is the output of an earlier pipeline
+   * stage that is still running: read it from here (`stdin` and `stdinBytes` are then empty).
+   */
+  stdinPipe?: PipeReader
+  /** Set for a {@link ShellCommand.pipes} command whose stdout feeds the next pipeline stage (see {@link StagePipe}). */
+  stdoutPipe?: StagePipe
+}
+
+/**
+ * The write end of a live pipe to the next pipeline stage. The command starts its work, writes its
+ * stdout here (waiting when the pipe is full; `false` means the reader has gone, the command's
+ * EPIPE) and calls {@link detach}: the shell then starts the next stage at once, and the
+ * command's result, when `run` resolves, is this stage's end. A command that never detaches
+ * returns its output in its result as usual.
+ */
+export interface StagePipe extends PipeWriter {
+  /** stderr goes into the pipe too (`|&`, `2>&1`): write it here, in order with stdout. */
+  readonly stderrToo: boolean
+  /** The command runs on its own from now on. */
+  detach(): void
 }
 
 /**
@@ -66,6 +99,11 @@ export interface ShellCommand {
   run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult>
   /** The command writes output while it runs, through `ctx.stdout`/`ctx.stderr` when they are set. */
   streams?: boolean
+  /**
+   * The command can be a concurrent pipeline stage: it reads `ctx.stdinPipe` and detaches through
+   * `ctx.stdoutPipe` when they are set, so `cmd | head -3` ends when head has its lines.
+   */
+  pipes?: boolean
 }
 
 /** Result of {@link Shell.exec}. */

@@ -9,7 +9,7 @@ import type { SyncVfs } from '../vfs/index.js'
 import { findCwdPointer } from './cwd.js'
 import { VfsDirectory } from './fds/directory.js'
 import { InputFd, OutputFd, bytesSource } from './fds/stdio.js'
-import type { ByteSource } from './fds/stdio.js'
+import type { ByteSource, OutputSink } from './fds/stdio.js'
 import { OpenFiles } from './open-files.js'
 import { argsSyscalls } from './syscalls/args.js'
 import { clockSyscalls } from './syscalls/clock.js'
@@ -34,9 +34,9 @@ export interface WasiOptions {
   /** stdin: bytes, a string or a blocking byte source (default: empty). */
   stdin?: Uint8Array | string | ByteSource
   /** Called with each chunk the program writes to stdout, as it writes it. */
-  onStdout?: (bytes: Uint8Array) => void
+  onStdout?: OutputSink
   /** Called with each chunk the program writes to stderr, as it writes it. */
-  onStderr?: (bytes: Uint8Array) => void
+  onStderr?: OutputSink
   /** Make stdin/stdout/stderr terminals (line-buffered in the guest). Default false: pipes. */
   tty?: boolean
   /** Serves the `daylite.transpile` import (TypeScript → JavaScript). Without it the import answers with an error. */

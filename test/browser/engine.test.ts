@@ -190,6 +190,7 @@ describe.skipIf(skip !== undefined)(`the engine in Chromium${skip ? ` (skipped: 
     expect(result.node).toEqual({ exitCode: 0, result: "b.txt [ 'x' ]\n" })
     expect(result.typescript).toEqual({ exitCode: 0, result: '42\n' })
     expect(result.interpreter).toBe('42\n')
+    expect(result.pipeline).toEqual({ exitCode: 0, result: '1\n1\nA\n0 0\n' })
     expect(isolated.notFound).toEqual([])
   })
 

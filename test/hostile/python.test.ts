@@ -73,6 +73,18 @@ describe('hostile python', () => {
     await intact()
   }, 130_000)
 
+  it('endless output the shell must hold (into wc, into $(…)) is stopped at the capture cap, not the timeout', async () => {
+    const t0 = Date.now()
+    const flood = `python3 -c "import sys\nwhile True: sys.stdout.write('x' * 100000)"`
+    const r = await sandbox.process.executeCommand(`${flood} | wc -c; x=$(${flood}); echo "held \${#x}"`, undefined, undefined, 60)
+    expect(r.exitCode).toBe(0)
+    expect(r.result).toMatch(/python3: stopped: more than 67108864 bytes of output for the shell to hold/)
+    const held = /held (\d+)/.exec(r.result)
+    expect(Number(held?.[1])).toBeLessThanOrEqual(64 * 1024 * 1024)
+    expect(Date.now() - t0).toBeLessThan(50_000)
+    await intact()
+  }, 70_000)
+
   it("cannot see the host's files or environment variables", async () => {
     process.env.DAYLITE_HOST_SECRET = 'do-not-leak'
     const r = await sandbox.process.codeRun(

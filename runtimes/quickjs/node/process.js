@@ -21,7 +21,27 @@ export function flushOutput() {
   if (pending === '') return
   const text = pending
   pending = ''
-  N.write(pendingFd, text)
+  checkWrite(pendingFd, N.write(pendingFd, text))
+}
+
+/**
+ * A write to a pipe whose reader has gone fails with EPIPE (`node app.js | head -3`). Node reports
+ * it as an 'error' event on process.stdout, fatal when nobody listens; a loop that only writes
+ * never lets that event run here, so without a listener the error is thrown where the write
+ * happens (uncaught: `Error: write EPIPE`, exit 1). Ignored while exiting and for stderr.
+ */
+function checkWrite(fd, rc) {
+  if (rc >= 0 || exiting || fd !== 1) return
+  const info = errnoInfo(-rc)
+  const err = new Error(`write ${info.code}`)
+  err.errno = info.errno
+  err.code = info.code
+  err.syscall = 'write'
+  if (stdout && stdout.listenerCount('error') > 0) {
+    nextTick(() => stdout.emit('error', err))
+    return
+  }
+  throw err
 }
 
 export function writeText(fd, text) {
@@ -35,7 +55,7 @@ export function writeText(fd, text) {
 
 export function writeBytes(fd, bytes) {
   flushOutput()
-  N.write(fd, bytes)
+  checkWrite(fd, N.write(fd, bytes))
 }
 
 // ---- process.stdout / stderr / stdin ----------------------------------------------------------

@@ -714,6 +714,7 @@ export function pipCommands(host: PipHostOptions, existing: Record<string, Shell
     if (!inner) continue
     out[name] = {
       streams: inner.streams === true,
+      pipes: inner.pipes === true,
       run(args, ctx) {
         const at = moduleIndex(args)
         return at >= 0 ? runPip(host, args.slice(at), ctx) : inner.run(args, ctx)

@@ -112,6 +112,19 @@ function concat(chunks: Uint8Array[]): string {
   return out + dec.decode()
 }
 
+function joinBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  let total = 0
+  for (const c of chunks) total += c.byteLength
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
 /** What {@link spawnProgram} runs a program with. */
 export interface ProgramRun {
   vfs: SyncVfs
@@ -120,6 +133,9 @@ export interface ProgramRun {
   stdin?: SpawnOptions['stdin']
   onStdout: (bytes: Uint8Array) => void
   onStderr: (bytes: Uint8Array) => void
+  /** stdout (and with `stderrPipe`, stderr) into a pipe with backpressure; see {@link SpawnOptions.stdoutPipe}. */
+  stdoutPipe?: SpawnOptions['stdoutPipe']
+  stderrPipe?: SpawnOptions['stderrPipe']
   /**
    * The process's memory cap (the sandbox's memory limit): the module's declared maximum is
    * lowered to it, so an allocation past it fails inside the guest (`MemoryError`,
@@ -149,6 +165,8 @@ export async function spawnProgram(name: string, args: string[], run: ProgramRun
     ...(run.stdin !== undefined ? { stdin: run.stdin } : {}),
     onStdout: run.onStdout,
     onStderr: run.onStderr,
+    ...(run.stdoutPipe ? { stdoutPipe: run.stdoutPipe } : {}),
+    ...(run.stderrPipe ? { stderrPipe: run.stderrPipe } : {}),
     // node's .ts modules and ts-node/tsx: TypeScript is transpiled here, in the kernel (swc, loaded on first use).
     transpile: transpileTypeScript,
     ...(run.maxMemoryBytes !== undefined ? { maxMemoryBytes: run.maxMemoryBytes } : {}),
@@ -174,12 +192,29 @@ export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
   for (const name of Object.keys(PROGRAMS)) {
     commands[name] = {
       streams: true,
+      pipes: true,
       async run(args: string[], ctx: ShellCommandContext): Promise<ShellCommandResult> {
         const out: Uint8Array[] = []
         const err: Uint8Array[] = []
+        // Output the shell captures is held until the program ends: past the cap it is stopped.
+        let captured = 0
+        let overflow = false
+        let stop = (): void => {}
+        const capture = (list: Uint8Array[]) => (b: Uint8Array): void => {
+          if (overflow) return
+          captured += b.byteLength
+          if (captured > ctx.maxCapturedBytes) {
+            overflow = true
+            stop()
+          } else list.push(b)
+        }
+        const pipeIn = ctx.stdinPipe
+        const pipeOut = ctx.stdoutPipe
         let release: () => void
         try {
-          release = await env.slots.acquire(ctx.signal)
+          // A stage reading a live pipe shares the slot of the stage feeding it: a pipeline counts
+          // as one process, so `a | b` cannot wait for a slot its own producer holds.
+          release = pipeIn ? () => {} : await env.slots.acquire(ctx.signal)
         } catch {
           return { stdout: '', stderr: '', exitCode: 130 }
         }
@@ -190,20 +225,30 @@ export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
               vfs: vfs(),
               cwd: ctx.cwd,
               env: ctx.env,
-              stdin: ctx.stdinBytes,
-              onStdout: ctx.stdout ?? ((b) => out.push(b)),
-              onStderr: ctx.stderr ?? ((b) => err.push(b)),
+              stdin: pipeIn ? (max) => pipeIn.read(max) : ctx.stdinBytes,
+              onStdout: ctx.stdout ?? capture(out),
+              onStderr: ctx.stderr ?? capture(err),
+              ...(pipeOut ? { stdoutPipe: (b: Uint8Array) => pipeOut.write(b) } : {}),
+              ...(pipeOut?.stderrToo ? { stderrPipe: (b: Uint8Array) => pipeOut.write(b) } : {}),
               maxMemoryBytes: env.memoryBytes(),
             })
           } catch (error) {
             return { stdout: '', stderr: `${name}: runtime not available: ${error instanceof Error ? error.message : String(error)}\n`, exitCode: 127 }
           }
           const kill = (): void => void proc.kill()
+          stop = kill
+          if (overflow) kill()
           ctx.signal?.addEventListener('abort', kill, { once: true })
+          // It runs on its own now: the shell starts the next stage, which reads what it writes.
+          pipeOut?.detach()
           try {
             const result = await proc.exited
             const trap = result.trap ? `${name}: ${result.trap}\n` : ''
-            return { stdout: concat(out), stderr: concat(err) + trap, exitCode: result.exitCode }
+            if (overflow) {
+              const why = `${name}: stopped: more than ${ctx.maxCapturedBytes} bytes of output for the shell to hold (a pipe into a command that reads all its input, $(…) or a redirection; limits.maxOutputBytes × 4)\n`
+              return { stdout: '', stdoutBytes: joinBytes(out), stderr: concat(err) + why, exitCode: 1 }
+            }
+            return { stdout: '', stdoutBytes: joinBytes(out), stderr: concat(err) + trap, exitCode: result.exitCode }
           } finally {
             ctx.signal?.removeEventListener('abort', kill)
           }

@@ -8,6 +8,9 @@ import { Fd, wasi } from '@bjorn3/browser_wasi_shim'
 import { RIGHT_READ, RIGHT_WRITE, RIGHTS_STREAM } from '../rights.js'
 import { FDFLAGS_ALL } from './file.js'
 
+/** Takes what a program writes to stdout or stderr; returning exactly `false` means the pipe's reader has gone (EPIPE). */
+export type OutputSink = (bytes: Uint8Array) => unknown
+
 /** A synchronous byte source for stdin. */
 export interface ByteSource {
   /** Up to `max` bytes; an empty array means end of input. May block until bytes are available. */
@@ -70,11 +73,14 @@ abstract class StreamFd extends Fd {
   }
 }
 
-/** stdout or stderr: each `fd_write` calls `sink` with the bytes (a fresh copy the sink may keep). */
+/**
+ * stdout or stderr: each `fd_write` calls `sink` with the bytes (a fresh copy the sink may keep).
+ * A sink returning `false` means the reader of the pipe has gone: the write fails with EPIPE.
+ */
 export class OutputFd extends StreamFd {
-  readonly #sink: (bytes: Uint8Array) => void
+  readonly #sink: OutputSink
 
-  constructor(sink: (bytes: Uint8Array) => void, tty = false) {
+  constructor(sink: OutputSink, tty = false) {
     super(tty, RIGHT_WRITE)
     this.#sink = sink
   }
@@ -82,7 +88,7 @@ export class OutputFd extends StreamFd {
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     // Read the length first: the sink may transfer (detach) the buffer.
     const n = data.byteLength
-    if (n > 0) this.#sink(data)
+    if (n > 0 && this.#sink(data) === false) return { ret: wasi.ERRNO_PIPE, nwritten: 0 }
     return { ret: wasi.ERRNO_SUCCESS, nwritten: n }
   }
 
