@@ -5,6 +5,7 @@
  * rules). A CORS proxy, when configured, is put in front of the URL after the check: the policy
  * is about where the sandbox's data goes, not about the proxy the embedding page chose.
  */
+import { concatBytes } from '../vfs/index.js'
 import { GitError, GitErrorCode } from './errors.js'
 
 /** A `fetch` function (the platform's, injected). */
@@ -60,18 +61,8 @@ async function collect(body: GitHttpRequest['body']): Promise<Uint8Array | undef
   if (body === undefined) return undefined
   if (body instanceof Uint8Array) return body
   const parts: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    parts.push(chunk)
-    size += chunk.byteLength
-  }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
+  for await (const chunk of body as AsyncIterable<Uint8Array>) parts.push(chunk)
+  return concatBytes(parts)
 }
 
 async function* iterate(res: Response): AsyncIterableIterator<Uint8Array> {

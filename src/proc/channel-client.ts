@@ -3,7 +3,7 @@
  * request to the owner thread (see `protocol.ts`). Reads and writes larger than the data area go
  * through in chunks; nothing else is copied.
  */
-import { VfsError } from '../vfs/index.js'
+import { concatBytes, VfsError } from '../vfs/index.js'
 import type { MkdirOptions, RmOptions, SyncVfs, VfsDirent, VfsStats, VfsUsage, WriteOptions } from '../vfs/index.js'
 import { DATA_OFFSET, H, HEADER_BYTES, KINDS, NUM_SLOTS, OP, STATE, VFS_CODES, WAKE } from './protocol.js'
 import type { Op, Wake } from './protocol.js'
@@ -132,13 +132,7 @@ export class ChannelVfs implements SyncVfs {
       total += part.byteLength
       if (part.byteLength < want) break
     }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.byteLength
-    }
-    return out
+    return parts.length === 0 ? new Uint8Array(0) : concatBytes(parts)
   }
   readFile(path: string): Uint8Array {
     return this.read(path, 0, this.stat(path).size)

@@ -101,25 +101,6 @@ export class Pipe implements PipeWriter, PipeReader {
     })
   }
 
-  /** Reads everything up to end of input. */
-  async readAll(): Promise<Uint8Array> {
-    const parts: Uint8Array[] = []
-    let total = 0
-    for (;;) {
-      const chunk = await this.read(PIPE_CAPACITY)
-      if (chunk.byteLength === 0) break
-      parts.push(chunk)
-      total += chunk.byteLength
-    }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.byteLength
-    }
-    return out
-  }
-
   /** The writer is done: the reader gets end of input after the buffered bytes. */
   closeWrite(): void {
     this.#writeClosed = true

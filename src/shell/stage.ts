@@ -8,6 +8,7 @@
  * the stderr the detached stages kept for the pipeline, its own status or, under `pipefail`, the
  * rightmost failure, and the PIPESTATUS of the whole pipeline when every stage was linked.
  */
+import { concatBytes } from '../vfs/index.js'
 import { Pipe, PIPE_CAPACITY, type PipeReader, type StageStatuses } from './pipe.js'
 import { HEAD_COMMAND, PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
 import type { ShellCommandContext, ShellCommandResult } from './types.js'
@@ -130,7 +131,7 @@ export interface StageHost {
  */
 export async function runStage(host: StageHost, context: ShellCommandContext, marks: StageMarks): Promise<StageResult> {
   const upstream = marks.pipeIn ? host.table.take(marks.pipeIn.id) : undefined
-  const ctx = upstream ? withStdin(context, host.pipes ? new Uint8Array(0) : await upstream.readAll()) : (Object.create(context) as ShellCommandContext)
+  const ctx = upstream ? withStdin(context, host.pipes ? new Uint8Array(0) : await readAllFrom(upstream)) : (Object.create(context) as ShellCommandContext)
   ctx.signal = host.signal
   if (upstream && host.pipes) ctx.stdinPipe = upstream
 
@@ -215,21 +216,13 @@ export function withStdin(ctx: ShellCommandContext, bytes: Uint8Array): ShellCom
 /** Everything a pipe reader gives up to end of input. */
 export async function readAllFrom(reader: PipeReader): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
-  let total = 0
   for (;;) {
     const r = reader.read(PIPE_CAPACITY)
     const chunk = r instanceof Promise ? await r : r
     if (chunk.byteLength === 0) break
     parts.push(chunk)
-    total += chunk.byteLength
   }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
+  return parts.length === 0 ? new Uint8Array(0) : concatBytes(parts)
 }
 
 function decodeAll(parts: Uint8Array[]): string {

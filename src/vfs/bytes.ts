@@ -1,6 +1,7 @@
 /**
- * Small byte helpers of the VFS (UTF-8 lengths, string encoding, a fast non-cryptographic hash).
- * Internal to `src/vfs`.
+ * Small byte helpers of the VFS (UTF-8 lengths, string encoding, a fast non-cryptographic hash;
+ * `concatBytes`, exported from the VFS for every layer).
+ * Otherwise internal to `src/vfs`.
  */
 
 const encoder = new TextEncoder()
@@ -118,4 +119,18 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35)
   h ^= h >>> 16
   return h
+}
+
+/** The bytes of `parts` one after another, in one new array (the part itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array
+  let total = 0
+  for (const p of parts) total += p.byteLength
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.byteLength
+  }
+  return out
 }

@@ -2,6 +2,7 @@
  * `src/vfs`: the sandbox filesystem. Explicit named exports only.
  */
 export { Vfs } from './vfs.js'
+export { concatBytes } from './bytes.js'
 export { normalizePath, resolvePath } from './path.js'
 export { Layer } from './layer.js'
 export type { LayerOptions } from './layer.js'

@@ -9,7 +9,7 @@ import { ProcessHost } from '../../proc/index.js'
 import type { SpawnOptions, WasiProcess } from '../../proc/index.js'
 import { capMemory, isSnapshotModule, memoryMaximum } from '../../wasi/index.js'
 import type { ShellCommand, ShellCommandContext, ShellCommandResult } from '../../shell/index.js'
-import { Vfs } from '../../vfs/index.js'
+import { concatBytes, Vfs } from '../../vfs/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
 import { pythonPrograms, pythonRuntimeFiles } from './python.js'
 import { nodePrograms, nodeRuntimeFiles } from './node.js'
@@ -110,19 +110,6 @@ function concat(chunks: Uint8Array[]): string {
   let out = ''
   for (const c of chunks) out += dec.decode(c, { stream: true })
   return out + dec.decode()
-}
-
-function joinBytes(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  let total = 0
-  for (const c of chunks) total += c.byteLength
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
 }
 
 /** What {@link spawnProgram} runs a program with. */
@@ -246,9 +233,9 @@ export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
             const trap = result.trap ? `${name}: ${result.trap}\n` : ''
             if (overflow) {
               const why = `${name}: stopped: more than ${ctx.maxCapturedBytes} bytes of output for the shell to hold (a pipe into a command that reads all its input, $(…) or a redirection; limits.maxOutputBytes × 4)\n`
-              return { stdout: '', stdoutBytes: joinBytes(out), stderr: concat(err) + why, exitCode: 1 }
+              return { stdout: '', stdoutBytes: concatBytes(out), stderr: concat(err) + why, exitCode: 1 }
             }
-            return { stdout: '', stdoutBytes: joinBytes(out), stderr: concat(err) + trap, exitCode: result.exitCode }
+            return { stdout: '', stdoutBytes: concatBytes(out), stderr: concat(err) + trap, exitCode: result.exitCode }
           } finally {
             ctx.signal?.removeEventListener('abort', kill)
           }

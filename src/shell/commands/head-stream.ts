@@ -12,6 +12,7 @@ import type { PipeReader } from '../pipe.js'
 import type { BuiltinCommand, BuiltinContext } from './context.js'
 import type { ShellCommandResult } from '../types.js'
 import { shellQuote } from '../quote.js'
+import { concatBytes } from '../../vfs/index.js'
 
 /** What to print. */
 interface HeadSpec {
@@ -115,18 +116,6 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
   })
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0
-  for (const p of parts) total += p.byteLength
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
 /** The first `count` units of `pipe`'s bytes, reading no further than that. */
 async function first(pipe: PipeReader, spec: HeadSpec, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const kept: Uint8Array[] = []
@@ -149,7 +138,7 @@ async function first(pipe: PipeReader, spec: HeadSpec, signal: AbortSignal | und
     kept.push(chunk)
     return false
   })
-  return concat(kept)
+  return concatBytes(kept)
 }
 
 /** All but the last `count` units (needs the whole input). */
@@ -159,7 +148,7 @@ async function allBut(pipe: PipeReader, spec: HeadSpec, signal: AbortSignal | un
     parts.push(chunk)
     return false
   })
-  const all = concat(parts)
+  const all = concatBytes(parts)
   if (spec.unit === 'bytes') return all.subarray(0, Math.max(0, all.byteLength - spec.count))
   const delim = spec.zero ? 0 : 10
   // Walk back over `count` lines; a last line without its delimiter counts as a line.
@@ -191,7 +180,7 @@ export const streamHead: BuiltinCommand = {
     const exitCode = ctx.signal?.aborted ? 130 : 0
     if (ctx.stdout) {
       // Straight to the exec's output, before the stage feeding it learns that head is gone.
-      ctx.stdout(concat([enc.encode(header), bytes]))
+      ctx.stdout(concatBytes([enc.encode(header), bytes]))
       return { stdout: '', stderr: '', exitCode }
     }
     return { stdout: header + dec.decode(bytes), stderr: '', exitCode }
@@ -204,5 +193,5 @@ async function readAllText(pipe: PipeReader, signal: AbortSignal | undefined): P
     parts.push(chunk)
     return false
   })
-  return dec.decode(concat(parts))
+  return dec.decode(concatBytes(parts))
 }
