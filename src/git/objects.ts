@@ -5,6 +5,7 @@
  * names its content, so the caches hold across repositories and operations.
  */
 import * as iso from 'isomorphic-git'
+import { concatBytes } from '../vfs/index.js'
 import { zlibDeflate } from './deflate.js'
 import { GitError, GitErrorCode } from './errors.js'
 import { type IndexEntry, comparePaths } from './index-file.js'
@@ -259,19 +260,8 @@ function treeSortKey(e: TreeEntry): string {
 export function serializeTree(entries: TreeEntry[]): Uint8Array {
   const sorted = [...entries].sort((a, b) => comparePaths(treeSortKey(a), treeSortKey(b)))
   const parts: Uint8Array[] = []
-  let size = 0
-  for (const e of sorted) {
-    const head = encoder.encode(`${e.mode.toString(8)} ${e.name}\0`)
-    parts.push(head, fromHex(e.oid))
-    size += head.byteLength + 20
-  }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
+  for (const e of sorted) parts.push(encoder.encode(`${e.mode.toString(8)} ${e.name}\0`), fromHex(e.oid))
+  return concatBytes(parts)
 }
 
 /**

@@ -3,6 +3,7 @@
  * (inflated by the platform's `DecompressionStream('deflate-raw')`), CRC-32 and size checks.
  * Encrypted entries and other compression methods are refused.
  */
+import { concatBytes } from '../../../vfs/index.js'
 import { PipError, PipErrorCode } from './errors.js'
 
 /** One file of a zip archive, from its central directory. */
@@ -70,14 +71,7 @@ export async function inflateRaw(data: Uint8Array, limit: number): Promise<Uint8
     }
     chunks.push(value)
   }
-  if (chunks.length === 1 && chunks[0]) return chunks[0]
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks)
 }
 
 /**
