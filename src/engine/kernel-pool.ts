@@ -34,6 +34,12 @@ export class KernelWorker {
   owner: KernelOwner | undefined
   dead = false
   #handle: WorkerHandle
+  /**
+   * Shared with the kernel (where SharedArrayBuffer exists): {@link abortRunning} bumps it, and
+   * the kernel's shell reads it between statements, so a command stuck in a busy shell loop ends
+   * even though the kernel's thread never gets to read the `abortAll` message.
+   */
+  readonly #abortGeneration: Int32Array | undefined
 
   constructor(handle: WorkerHandle, onExit: (w: KernelWorker, reason: string) => void) {
     this.#handle = handle
@@ -44,10 +50,13 @@ export class KernelWorker {
       rejectReady = reject
     })
     this.ready.catch(() => {})
+    this.#abortGeneration = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined
     this.rpc = new RpcClient<Kernel>(handle, (name, payload) => {
       if (name === 'ready') resolveReady()
       else this.owner?.onKernelEvent(name, payload)
     })
+    const flag = this.#abortGeneration
+    if (flag) void this.ready.then(() => this.rpc.call('useAbortFlag', [flag.buffer as SharedArrayBuffer])).catch(() => {})
     handle.onExit((reason) => {
       this.dead = true
       const error = new SandboxError(SandboxErrorCode.WORKER_CRASHED, reason)
@@ -78,6 +87,12 @@ export class KernelWorker {
     if (this.dead) return
     if (this.#holds > 0) this.#handle.ref()
     else this.#handle.unref()
+  }
+
+  /** Aborts every command the kernel runs now (stop, delete), busy shell loops included. */
+  abortRunning(): void {
+    if (this.#abortGeneration) Atomics.add(this.#abortGeneration, 0, 1)
+    void this.call('abortAll', []).catch(() => {})
   }
 
   /** Terminates the worker. */

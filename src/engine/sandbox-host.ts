@@ -413,7 +413,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
       await this.#init.pool.kill(worker)
       return
     }
-    if (this.#inflight > 0) void worker.call('abortAll', []).catch(() => {})
+    if (this.#inflight > 0) worker.abortRunning()
     const detach = keepData ? worker.call('detach', []) : worker.call('discard', []).then(() => null)
     let timer: TimerHandle | undefined
     const deadline = new Promise<'timeout'>((resolve) => {

@@ -50,6 +50,12 @@ export interface ShellOptions {
   commands?: Record<string, ShellCommand>
   /** Host name the sandbox reports (default `daytona`). */
   hostname?: string
+  /**
+   * A counter another thread bumps to abort every exec running now: read between statements, so
+   * it ends a busy loop (`while :; do :; done`) that never yields to the event loop, where an
+   * AbortSignal cannot be delivered.
+   */
+  abortGeneration?: () => number
 }
 
 const STATE_CMD = '__daylite_state'
@@ -114,6 +120,8 @@ interface Current {
   script: string
   stdin: string
   signal: AbortSignal
+  /** {@link ShellOptions.abortGeneration} when the exec started. */
+  generation: number
 }
 
 /**
@@ -158,12 +166,14 @@ export class Shell {
   /** Bumped by `registerCommand`: interpreters built before it are not reused. */
   #generation = 0
   readonly #isDirectPathFn = (path: string): boolean => this.#isDirectPath(path)
+  readonly #abortGeneration: () => number
 
   /** @param options - filesystem, user, environment, limits and initial commands */
   constructor(options: ShellOptions) {
     this.#vfs = options.vfs
     this.#user = options.user
     this.#hostname = options.hostname ?? 'daytona'
+    this.#abortGeneration = options.abortGeneration ?? (() => 0)
     this.#limits = resolveShellLimits(options.limits)
     this.#env = {
       HOME: options.user.home,
@@ -270,7 +280,8 @@ export class Shell {
 
     const cwd = normalizePath(opts.cwd ?? session?.cwd ?? this.#user.home)
     const slot = this.#acquire()
-    slot.current = { run, script, stdin: opts.stdin ?? '', signal }
+    const generation = this.#abortGeneration()
+    slot.current = { run, script, stdin: opts.stdin ?? '', signal, generation }
     slot.limits.maxExecutionTimeMs = timeoutMs
     const extra = opts.env ? [session?.vars ?? {}, opts.env] : session ? [session.vars] : []
     const jbState = freshState(slot.bash, slot.template, cwd, 'OLDPWD' in this.#env, extra, session !== undefined)
@@ -303,7 +314,7 @@ export class Shell {
     this.#release(slot, reusable)
     const elapsed = Date.now() - started
     if (exitCode === 124 && (elapsed >= timeoutMs - 5 || signal.aborted)) timedOut = true
-    if (opts.signal?.aborted) timedOut = true
+    if (opts.signal?.aborted || this.#abortGeneration() !== generation) timedOut = true
     if (session && run.capture) run.capture.apply(session, jbState, { env: resultEnv, exitCode })
     return { exitCode, timedOut }
   }
@@ -369,7 +380,7 @@ export class Shell {
     const slot: Slot = {
       bash,
       template: snapshotState(bash),
-      limits: limitsOf(bash),
+      limits: this.#abortableLimits(limitsOf(bash), () => slot.current),
       generation: this.#generation,
       sinks: {
         out: sinks[0].path,
@@ -387,6 +398,27 @@ export class Shell {
     Reflect.set(bash, 'state', slot.template.state)
     bash.registerTransformPlugin({ name: 'daylite', transform: ({ ast, metadata }) => ({ ast: this.#transform(slot, ast), metadata }) })
     return slot
+  }
+
+  /**
+   * just-bash's live limits object with its time limit read through a getter: just-bash checks
+   * `Date.now() - start > maxExecutionTimeMs` between statements, so answering 0 once the abort
+   * generation has moved ends the exec there, even in a loop that never yields.
+   */
+  #abortableLimits(limits: { maxExecutionTimeMs: number }, current: () => Current | undefined): { maxExecutionTimeMs: number } {
+    let ms = limits.maxExecutionTimeMs
+    Object.defineProperty(limits, 'maxExecutionTimeMs', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const c = current()
+        return c && this.#abortGeneration() !== c.generation ? 0 : ms
+      },
+      set: (value: number) => {
+        ms = value
+      },
+    })
+    return limits
   }
 
   /** The daylite rewrites of a script about to run in `slot` (see transform.ts). */

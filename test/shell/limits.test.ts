@@ -15,6 +15,23 @@ describe('timeouts, disk full, hostile input', () => {
     expect(new TextDecoder().decode(vfs.readFile('/home/daytona/k.txt'))).toBe('kept\n')
   })
 
+  it('a busy loop ends when the abort generation moves (read between statements, no event loop needed)', async () => {
+    let generation = 0
+    const { shell, vfs } = makeShell({
+      abortGeneration: () => generation,
+      // Stands for another thread bumping the shared counter while this one is stuck in the loop.
+      commands: { bump: { run: async () => ((generation += 1), { stdout: '', stderr: '', exitCode: 0 }) } },
+    })
+    const t0 = Date.now()
+    const r = await shell.exec('echo kept > k.txt; i=0; while true; do i=$((i+1)); if [ $i = 50 ]; then bump; fi; done; echo never', { timeoutMs: 60_000 })
+    expect(Date.now() - t0).toBeLessThan(5000)
+    expect(r.timedOut).toBe(true)
+    expect(r.output).not.toContain('never')
+    expect(new TextDecoder().decode(vfs.readFile('/home/daytona/k.txt'))).toBe('kept\n')
+    // The next exec starts from the new generation and runs normally.
+    expect((await shell.exec('echo ok')).stdout).toBe('ok\n')
+  })
+
   it('sleep longer than the timeout returns at the timeout', async () => {
     const { shell } = makeShell()
     const t0 = Date.now()

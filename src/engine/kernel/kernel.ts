@@ -56,6 +56,8 @@ export class Kernel {
   #attached: Attached | undefined
   #emit: (name: string, payload: unknown) => void
   #running = new Set<AbortController>()
+  /** The host's abort generation (see `KernelWorker.abortRunning`), when memory can be shared. */
+  #abortGeneration: Int32Array | undefined
 
   /** @param emit - sends an event to the host */
   constructor(emit: (name: string, payload: unknown) => void) {
@@ -214,9 +216,15 @@ export class Kernel {
       const vfs = a.vfs
       // The shell calls the command cap maxCommandCount; the other limits share their names.
       const limits = { ...a.init.limits, maxCommandCount: a.init.limits.maxShellCommands }
-      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits, commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => processMemory(a.init.limits), slots: a.slots }) })
+      const generation = this.#abortGeneration
+      a.shell = new Shell({ vfs, user: a.init.user, env: a.init.env, limits, ...(generation ? { abortGeneration: () => Atomics.load(generation, 0) } : {}), commands: programCommands({ vfs: () => vfs, network: () => a.init, memoryBytes: () => processMemory(a.init.limits), slots: a.slots }) })
     }
     return a.shell
+  }
+
+  /** Takes the shared abort generation the host bumps to abort running commands. */
+  useAbortFlag(buffer: SharedArrayBuffer): void {
+    this.#abortGeneration = new Int32Array(buffer)
   }
 
   /** Aborts every running command (stop, delete); their promises resolve soon after. */
