@@ -229,11 +229,22 @@ stage_reactor() {
   llvm-strip-19 -o "$HERE/python.wasm" "$WASI_BUILD/daylite-python.wasm"
 }
 
+# The zip is made from a copy of Lib/ with our stdlib patches applied (stdlib-patches/*.patch, each
+# says why in its header), so the source tree and the native build python that runs from it stay
+# as Debian's. Python files only: no C rebuild, a few seconds.
 stage_zip() {
   log "stdlib zip"
-  local sysconfigdata
+  local sysconfigdata p lib="$SCRATCH/stdlib/Lib"
   sysconfigdata="$(ls "$WASI_BUILD"/build/lib.*/_sysconfigdata_*.py)"
-  "$NATIVE_BUILD/python" -I "$HERE/mkzip.py" "$CPYTHON_SRC/Lib" "$sysconfigdata" \
+  rm -rf "$SCRATCH/stdlib"
+  mkdir -p "$SCRATCH/stdlib"
+  cp -a "$CPYTHON_SRC/Lib" "$lib"
+  for p in "$HERE"/stdlib-patches/*.patch; do
+    [ -e "$p" ] || continue
+    log "stdlib patch $(basename "$p")"
+    patch -d "$SCRATCH/stdlib" -p1 --batch --forward --quiet <"$p"
+  done
+  "$NATIVE_BUILD/python" -I "$HERE/mkzip.py" "$lib" "$sysconfigdata" \
     "$HERE/stdlib-exclude.txt" "$HERE/python313.zip"
 }
 
@@ -249,9 +260,11 @@ stage_manifest() {
     --toolchain $(for p in $TOOLCHAIN_PKGS; do dpkg-query -W -f='${Package}=${Version} ' "$p"; done) \
     --patches "$applied" \
     --sysconfigdata "$(ls "$WASI_BUILD"/build/lib.*/_sysconfigdata_*.py)" --scratch "$SCRATCH" \
+    --stdlib-patches $(cd "$HERE/../.." && ls runtimes/python/stdlib-patches/*.patch) \
     --srcdir "$SRC" --local $(cd "$HERE/../.." && ls runtimes/python/build.sh runtimes/python/manifest.py \
       runtimes/python/mkzip.py runtimes/python/versions.env runtimes/python/stdlib-exclude.txt \
       runtimes/python/debian-patches.skip runtimes/python/config.site-wasi runtimes/python/compat/* \
+      runtimes/python/stdlib-patches/*.patch \
       runtimes/python/daylite_python.c runtimes/python/daylite_run.py runtimes/python/daylite.mk \
       runtimes/common/daylite_utimens.c) \
     --sqlite-flags "$(echo $SQLITE_DEFS)" --max-memory "$MAX_MEMORY"

@@ -22,6 +22,7 @@ p.add_argument("--sysconfigdata", required=True)
 p.add_argument("--scratch", required=True)
 p.add_argument("--srcdir", required=True, help="where apt-get source put the packages")
 p.add_argument("--local", nargs="*", default=[], help="our recipe files, relative to the repo")
+p.add_argument("--stdlib-patches", nargs="*", default=[], help="our patches to Lib/, relative to the repo")
 p.add_argument("--sqlite-flags", required=True)
 p.add_argument("--max-memory", type=int, required=True)
 a = p.parse_args()
@@ -128,8 +129,10 @@ wasm = {
 stdlib = {
     **digest(a.zip),
     "description": f"CPython {python_version} standard library: unchecked-hash .pyc only, deflated",
-    "recipe": "runtimes/python/build.sh (mkzip.py, stdlib-exclude.txt)",
+    "recipe": "runtimes/python/build.sh (mkzip.py, stdlib-exclude.txt, stdlib-patches/)",
     "sources": [s for s in sources if s["package"].startswith("python")],
+    # Applied to Lib/ (after Debian's patches) before compiling; each file's header says why.
+    "stdlibPatches": a.stdlib_patches,
 }
 
 try:

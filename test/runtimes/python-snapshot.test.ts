@@ -370,6 +370,17 @@ describe('restored runs behave like cold ones', () => {
     'sys.flags.safe_path, sys.dont_write_bytecode, sys.stdout.line_buffering, sys.stdout.write_through, sys.stdout.encoding, ' +
     'sys.stdout.errors, sys.stderr.errors, sys.warnoptions, sys.flags.utf8_mode, type(sys.stdout.buffer).__name__)'
   const script = 'import sys; print(sys.argv, sys.path[0], __file__, __name__)'
+  const asyncioCode = [
+    'import asyncio, signal',
+    'async def main(n):',
+    '    await asyncio.sleep(0.01)',
+    '    got = []',
+    '    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, got.append, n)',
+    '    signal.raise_signal(signal.SIGUSR1)',
+    '    return await asyncio.gather(*(asyncio.sleep(0, i) for i in range(n))), got',
+    'print(asyncio.run(main(3)), asyncio.run(main(2)), signal.getsignal(signal.SIGINT))',
+    'asyncio.run(asyncio.Event().wait())',
+  ].join('\n')
   const cases: { args: string[]; env?: Record<string, string>; stdin?: string; tty?: boolean; files?: Record<string, string>; link?: [string, string] }[] = [
     { args: ['-c', show, 'a'] },
     { args: ['-c', 'import sys, os; print(sys.argv[1:], os.environ["U"], os.fsencode(sys.argv[1]))', 'héllo ✓'], env: { U: 'ünï' } },
@@ -393,6 +404,8 @@ describe('restored runs behave like cold ones', () => {
     { args: ['-V'] },
     { args: ['-VV'] },
     { args: ['-c', 'import warnings; warnings.warn("careful")'] },
+    // asyncio is preloaded; its loop runs without a self-pipe on WASI (runtimes/python/stdlib-patches).
+    { args: ['-c', asyncioCode] },
   ]
   for (const c of cases) {
     test(`python3 ${c.args.map((a) => (a.length > 24 ? `${a.slice(0, 21)}...` : a)).join(' ')} ${c.env ? JSON.stringify(c.env) : ''}${c.tty ? ' (tty)' : ''}`, () => {
