@@ -11,32 +11,18 @@ import type { ChildProcess } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import type { RunCodeReply } from '../engine/backend.js'
 import { SandboxError, SandboxErrorCode } from '../engine/errors.js'
+import { CELL_RUNNER } from '../engine/interpreter-cell.js'
 import { killGroup, start, type ProcessConfig } from './run.js'
 
-const DRIVER = String.raw`
-import os, sys, json, traceback
+const DRIVER = CELL_RUNNER + String.raw`
+import os, sys, json
 _requests = os.fdopen(3, "r", encoding="utf-8")
 _control = os.fdopen(4, "w", encoding="utf-8", buffering=1)
 _mark = os.environ.pop("DAYLITE_END_MARK").encode()
 _globals = {"__name__": "__main__", "__builtins__": __builtins__}
 for _line in _requests:
     _request = json.loads(_line)
-    _saved = {}
-    for _k, _v in (_request.get("envs") or {}).items():
-        _saved[_k] = os.environ.get(_k)
-        os.environ[_k] = _v
-    _error = None
-    try:
-        exec(compile(_request["code"], "<string>", "exec"), _globals)
-    except BaseException as _e:
-        _tb = _e.__traceback__.tb_next if _e.__traceback__ is not None else None
-        _error = {"name": type(_e).__name__, "value": str(_e), "traceback": "".join(traceback.format_exception(type(_e), _e, _tb))}
-    finally:
-        for _k, _v in _saved.items():
-            if _v is None:
-                os.environ.pop(_k, None)
-            else:
-                os.environ[_k] = _v
+    _error = _daylite_cell(_request["code"], _request.get("envs"), _globals)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -147,6 +147,9 @@ describe('daylite serve --backend native, through the real SDK', () => {
     expect(chunks.join('')).toBe('21\n')
     const failed = await sandbox.codeInterpreter.runCode('1 / 0')
     expect(failed.error).toMatchObject({ name: 'ZeroDivisionError', value: 'division by zero' })
+    expect(failed.error?.traceback).toMatch(/^Traceback \(most recent call last\):\n  File "<string>", line 1, in <module>\n    1 \/ 0\n/)
+    // Top-level await, on one loop the context keeps (the same driver code as the WebAssembly kernel's).
+    expect((await sandbox.codeInterpreter.runCode('import asyncio\nawait asyncio.sleep(0.01)\nprint("awaited")')).stdout).toBe('awaited\n')
     const ctx = await sandbox.codeInterpreter.createContext()
     expect((await sandbox.codeInterpreter.runCode('print("v" in globals())', { context: ctx })).stdout).toBe('False\n')
     expect((await sandbox.codeInterpreter.listContexts()).map((c) => c.id)).toEqual([ctx.id])

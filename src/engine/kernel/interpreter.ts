@@ -10,6 +10,7 @@
  */
 import type { WasiProcess } from '../../proc/index.js'
 import type { SyncVfs } from '../../vfs/types.js'
+import { CELL_RUNNER } from '../interpreter-cell.js'
 import { spawnProgram } from './programs.js'
 
 /** A Python exception raised by the code, as Daytona reports it. */
@@ -28,8 +29,8 @@ export interface InterpreterRunResult {
   started: boolean
 }
 
-const DRIVER = String.raw`
-import sys, os, io, json, traceback
+const DRIVER = CELL_RUNNER + String.raw`
+import sys, os, io, json
 _mark = os.environ.pop("DAYLITE_INTERPRETER_MARK").encode()
 _globals = {"__name__": "__main__", "__builtins__": __builtins__}
 _stdin = sys.stdin.buffer
@@ -43,22 +44,7 @@ def _daylite_loop():
         if not size:
             return
         request = json.loads(_stdin.read(int(size)))
-        saved = {}
-        for k, v in (request.get("envs") or {}).items():
-            saved[k] = os.environ.get(k)
-            os.environ[k] = v
-        error = None
-        try:
-            exec(compile(request["code"], "<string>", "exec"), _globals)
-        except BaseException as e:
-            tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
-            error = {"name": type(e).__name__, "value": str(e), "traceback": "".join(traceback.format_exception(type(e), e, tb))}
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        error = _daylite_cell(request["code"], request.get("envs"), _globals)
         try:
             sys.stdout.flush()
             sys.stderr.flush()
