@@ -299,6 +299,18 @@ export function decode(
  */
 export function checkTree(upper: ReadonlyMap<number, Inode>, base: ReadonlyMap<number, Inode>): void {
   const get = (ino: number): Inode | undefined => upper.get(ino) ?? base.get(ino)
+  /** True when directory `ino` is reachable from the root (each ancestor's entries name the next). */
+  const named = (ino: number): boolean => {
+    let cur = ino
+    for (let steps = 0; steps <= upper.size + base.size; steps++) {
+      if (cur === ROOT_INO) return true
+      const n = get(cur)
+      const p = n === undefined ? undefined : get(n.parent)
+      if (n === undefined || p === undefined || p.entries === null || p.entries.get(n.name) !== cur) return false
+      cur = n.parent
+    }
+    return false
+  }
   const root = get(ROOT_INO)
   if (root === undefined || root.entries === null) throw fail('no root directory')
   if (root.parent !== ROOT_INO) throw fail('root parent must be the root')
@@ -318,10 +330,12 @@ export function checkTree(upper: ReadonlyMap<number, Inode>, base: ReadonlyMap<n
     if (p === undefined || p.entries === null || p.entries.get(node.name) !== node.ino) {
       throw fail('directory not named by its parent')
     }
-    if (b !== undefined && b.parent !== node.parent && !upper.has(b.parent)) {
+    // The old parent kept its base entries (it is not in `upper`), which still name this directory:
+    // a second path to it, unless that old parent is itself no longer named (deleted since).
+    if (b !== undefined && b.parent !== node.parent && !upper.has(b.parent) && named(b.parent)) {
       throw fail('moved directory still named by its old parent')
     }
-    if (b !== undefined && b.name !== node.name && !upper.has(b.parent)) {
+    if (b !== undefined && b.name !== node.name && !upper.has(b.parent) && named(b.parent)) {
       throw fail('renamed directory still named by its old parent')
     }
   }

@@ -140,6 +140,25 @@ describe('Vfs.serialize / deserialize', () => {
     )
   })
 
+  test('a base directory moved out of a base parent that is then deleted round-trips (found by the differential property)', () => {
+    const scratch = new Vfs()
+    scratch.mkdir('/c/c', { recursive: true })
+    scratch.writeFile('/c/c/f', 'x')
+    const layer = Layer.fromVfs(scratch)
+    const v = new Vfs(layer)
+    v.rename('/c/c', '/a')
+    v.rm('/c', { recursive: true })
+    v.chmod('/a', 0o700)
+    const w = Vfs.deserialize(v.serialize(), layer)
+    expect(fullListing(w)).toEqual(fullListing(v))
+    expect(w.readdir('/').sort()).toEqual(['a'])
+    expect(new TextDecoder().decode(w.readFile('/a/f'))).toBe('x')
+    // Still refused when the old parent does still name it (a real second path).
+    const u = new Vfs(layer)
+    u.rename('/c/c', '/b')
+    expect(fullListing(Vfs.deserialize(u.serialize(), layer))).toEqual(fullListing(u))
+  })
+
   test('a 1,000-file tree', () => {
     const v = new Vfs(base)
     for (let d = 0; d < 20; d++) {
