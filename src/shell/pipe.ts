@@ -25,6 +25,8 @@ export interface PipeWriter {
 export interface PipeReader {
   /** Up to `max` bytes; an empty array at end of input (the writer closed and everything was read). */
   read(max: number): Uint8Array | Promise<Uint8Array>
+  /** Bytes a read would return now without waiting. */
+  readonly buffered: number
 }
 
 /** Exit statuses of the stages that fed a pipe, in pipeline order. */

@@ -23,9 +23,10 @@ import {
   restoreSession,
   StateCapture,
 } from './session.js'
-import { fromBase64, isSingleCommand, markStreamingStatement, RUN_COMMAND, transformNested, transformScript, type PipeRoles } from './transform.js'
-import { HEAD_COMMAND, PipeTable, readAllFrom, runStage, takeMarks, withStdin, type StageMarks, type StageResult } from './stage.js'
+import { fromBase64, GREP_COMMAND, HEAD_COMMAND, isSingleCommand, markStreamingStatement, RUN_COMMAND, STREAM_FILTERS, transformNested, transformScript, type PipeRoles } from './transform.js'
+import { PipeTable, readAllFrom, runStage, takeMarks, tooMuchInput, withStdin, type StageMarks, type StageResult } from './stage.js'
 import { streamHead } from './commands/head-stream.js'
+import { streamGrep } from './commands/grep-stream.js'
 import { shellQuote } from './quote.js'
 import type {
   ShellCommand,
@@ -61,7 +62,11 @@ export interface ShellOptions {
 const STATE_CMD = '__daylite_state'
 const STATUS_CMD = '__daylite_status'
 const FNDEF_CMD = '__daylite_fndef'
-const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD, HEAD_COMMAND])
+/** The streaming versions of shell commands for a live pipe (transform.ts's STREAM_FILTERS). */
+const FILTER_COMMANDS: Readonly<Record<string, BuiltinCommand>> = { [HEAD_COMMAND]: streamHead, [GREP_COMMAND]: streamGrep }
+/** A streaming filter's original command name. */
+const FILTER_OF: ReadonlyMap<string, string> = new Map(Object.entries(STREAM_FILTERS).map(([name, filter]) => [filter, name]))
+const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD, ...Object.keys(FILTER_COMMANDS)])
 
 const JUST_BASH_COMMANDS: ReadonlySet<string> = new Set(getCommandNames())
 
@@ -488,7 +493,7 @@ export class Shell {
   /** Which command names stream in this exec: registered streaming commands no shell function shadows. */
   #streamsFn(slot: Slot): (name: string) => boolean {
     const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
-    return (name) => (name === HEAD_COMMAND || name === RUN_COMMAND || this.#commands.get(name)?.streams === true) && !functions?.has(name)
+    return (name) => (FILTER_OF.has(name) || name === RUN_COMMAND || this.#commands.get(name)?.streams === true) && !functions?.has(name)
   }
 
   /** Which commands run as concurrent pipeline stages in this exec (no shell function shadows them). */
@@ -496,7 +501,8 @@ export class Shell {
     const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
     return {
       detaches: (name) => {
-        if (name === HEAD_COMMAND) return !functions?.has('head')
+        const original = FILTER_OF.get(name)
+        if (original !== undefined) return !functions?.has(original)
         return name === RUN_COMMAND || (this.#commands.get(name)?.pipes === true && !functions?.has(name))
       },
     }
@@ -533,7 +539,7 @@ export class Shell {
       list.push({ name, load: async () => this.#wrap(name, await load(), current) })
     }
     for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current, cmd.streams === true, cmd.pipes === true))
-    list.push(this.#wrap(HEAD_COMMAND, streamHead, current, true, true))
+    for (const [name, cmd] of Object.entries(FILTER_COMMANDS)) list.push(this.#wrap(name, cmd, current, true, true))
     list.push(this.#runCommand(current), this.#stateCommand(current), this.#statusCommand(current), this.#fndefCommand(current))
     return list
   }
@@ -562,7 +568,8 @@ export class Shell {
       maxCapturedBytes: capturedOutputBytes(this.#limits),
       exec: async (script, o = {}) => {
         if (!exec) return { stdout: '', stderr: 'exec unavailable\n', exitCode: 126 }
-        const r = await exec(script, { cwd: o.cwd ?? ctx.cwd, env: o.env ?? ctx.exportedEnv ?? {}, replaceEnv: true, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) })
+        const input = o.stdinBytes ? { stdin: bytesToLatin1(o.stdinBytes), stdinKind: 'bytes' as const } : o.stdin !== undefined ? { stdin: o.stdin } : {}
+        const r = await exec(script, { cwd: o.cwd ?? ctx.cwd, env: o.env ?? ctx.exportedEnv ?? {}, replaceEnv: true, ...input })
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
       run: run.handle,
@@ -612,6 +619,7 @@ export class Shell {
     if (!marks?.pipeIn && !marks?.pipeOut) return run(context)
     return runStage(
       {
+        name,
         run: (c) => run(c as BuiltinContext),
         pipes,
         table: cur.run.pipes,
@@ -640,7 +648,12 @@ export class Shell {
         const dispatch = (c: BuiltinContext): Promise<ShellCommandResult> => {
           const live = c.stdinPipe
           /** `c` with the whole input as stdin, for anything that cannot read a live pipe. */
-          const whole = async (): Promise<BuiltinContext> => (live ? (withStdin(c, await readAllFrom(live)) as BuiltinContext) : c)
+          const whole = async (): Promise<BuiltinContext> => {
+            if (!live) return c
+            const bytes = await readAllFrom(live, c.maxCapturedBytes)
+            if (bytes === null) throw new Error(tooMuchInput(c.maxCapturedBytes))
+            return withStdin(c, bytes) as BuiltinContext
+          }
           return dispatchExecutable(name, rest, ctx.cwd, {
             vfs: this.#vfs,
             runCommand: (cmd, argv) => {
@@ -668,7 +681,7 @@ export class Shell {
             },
           })
         }
-        return stageResult(await this.#stage(RUN_COMMAND, ctx, context, marks, true, cur, dispatch))
+        return stageResult(await this.#stage(name, ctx, context, marks, true, cur, dispatch))
       },
     }
   }

@@ -10,10 +10,9 @@
  */
 import { concatBytes } from '../vfs/index.js'
 import { Pipe, PIPE_CAPACITY, type PipeReader, type StageStatuses } from './pipe.js'
-import { HEAD_COMMAND, PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
+import { PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
 import type { ShellCommandContext, ShellCommandResult } from './types.js'
 
-export { HEAD_COMMAND }
 
 /** The markers the transform put before a command's arguments. */
 export interface StageMarks {
@@ -108,6 +107,8 @@ export interface StageResult extends ShellCommandResult {
 
 /** How {@link runStage} runs the command and learns the shell's state. */
 export interface StageHost {
+  /** The command's name (for messages). */
+  name: string
   /** Runs the command with the stage's context. */
   run(ctx: ShellCommandContext): Promise<ShellCommandResult>
   /** The command reads live pipes and can detach ({@link ShellCommand.pipes}). */
@@ -131,7 +132,17 @@ export interface StageHost {
  */
 export async function runStage(host: StageHost, context: ShellCommandContext, marks: StageMarks): Promise<StageResult> {
   const upstream = marks.pipeIn ? host.table.take(marks.pipeIn.id) : undefined
-  const ctx = upstream ? withStdin(context, host.pipes ? new Uint8Array(0) : await readAllFrom(upstream)) : (Object.create(context) as ShellCommandContext)
+  let whole: Uint8Array | null = new Uint8Array(0)
+  if (upstream && !host.pipes) {
+    // A command that cannot read a live pipe gets the whole input, as just-bash would give it.
+    whole = await readAllFrom(upstream, context.maxCapturedBytes)
+    if (whole === null) {
+      upstream.closeRead()
+      const before = await upstream.ended
+      return { stdout: '', stderr: `${before.stderr}${host.name}: ${tooMuchInput(context.maxCapturedBytes)}\n`, exitCode: 1 }
+    }
+  }
+  const ctx = upstream ? withStdin(context, whole) : (Object.create(context) as ShellCommandContext)
   ctx.signal = host.signal
   if (upstream && host.pipes) ctx.stdinPipe = upstream
 
@@ -213,16 +224,27 @@ export function withStdin(ctx: ShellCommandContext, bytes: Uint8Array): ShellCom
   return next
 }
 
-/** Everything a pipe reader gives up to end of input. */
-export async function readAllFrom(reader: PipeReader): Promise<Uint8Array> {
+/**
+ * Everything a pipe reader gives up to end of input; `null` once more than `max` bytes came (the
+ * caller then closes the pipe: the writer gets EPIPE rather than the host growing without bound).
+ */
+export async function readAllFrom(reader: PipeReader, max = Infinity): Promise<Uint8Array | null> {
   const parts: Uint8Array[] = []
+  let total = 0
   for (;;) {
     const r = reader.read(PIPE_CAPACITY)
     const chunk = r instanceof Promise ? await r : r
     if (chunk.byteLength === 0) break
+    total += chunk.byteLength
+    if (total > max) return null
     parts.push(chunk)
   }
   return parts.length === 0 ? new Uint8Array(0) : concatBytes(parts)
+}
+
+/** Why a stage stopped reading a live pipe at `max` bytes (see {@link readAllFrom}). */
+export function tooMuchInput(max: number): string {
+  return `stopped: more than ${max} bytes of input for the shell to hold (limits.maxOutputBytes × 4)`
 }
 
 function decodeAll(parts: Uint8Array[]): string {

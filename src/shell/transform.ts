@@ -17,10 +17,11 @@
  * 3. **Session capture before `exit`.** A top-level `exit` (not in a subshell, function or pipeline)
  *    becomes `{ <capture>; exit …; }` so a session keeps the state of a command that exits.
  * 4. **Concurrent pipeline stages.** In `a | b` where `a` is a command that can run in the
- *    background (a WASI program) and `b` one that can read a live pipe (a program, or `head`),
- *    `a` gets a {@link PIPE_OUT_ARG} and `b` a {@link PIPE_IN_ARG} naming the same pipe (`head`
- *    becomes {@link HEAD_COMMAND}): `a` starts and detaches, and `b` reads its output while it runs,
- *    so `python3 gen.py | head -3` ends when head has its lines (see pipe.ts).
+ *    background (a WASI program) and `b` one that can read a live pipe (a program, `head` or
+ *    `grep`), `a` gets a {@link PIPE_OUT_ARG} and `b` a {@link PIPE_IN_ARG} naming the same pipe
+ *    (`head` and `grep` become their streaming versions, {@link STREAM_FILTERS}): `a` starts and
+ *    detaches, and `b` reads its output while it runs, so `python3 gen.py | head -3` ends when head
+ *    has its lines (see pipe.ts).
  */
 import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode, WordNode } from 'just-bash'
 import { serialize } from 'just-bash'
@@ -53,6 +54,12 @@ export const PIPE_IN_ARG = '\0daylite-pipe-in:'
 
 /** What `head` reading a live pipe is renamed to (a streaming head; see commands/head-stream.ts). */
 export const HEAD_COMMAND = '__daylite_head'
+
+/** What `grep` reading a live pipe is renamed to (grep run on lines as they come; commands/grep-stream.ts). */
+export const GREP_COMMAND = '__daylite_grep'
+
+/** The shell commands that have a streaming version for a live pipe, by name. */
+export const STREAM_FILTERS: Readonly<Record<string, string>> = { head: HEAD_COMMAND, grep: GREP_COMMAND }
 
 /** Which commands take part in concurrent pipelines (see {@link TransformOptions.pipes}). */
 export interface PipeRoles {
@@ -498,13 +505,14 @@ function markPipes(ast: ScriptNode, roles: PipeRoles): void {
       let linked = false
       if (a?.type === 'SimpleCommand' && b?.type === 'SimpleCommand' && detaches(literalWord(a.name))) {
         const consumer = literalWord(b.name)
-        const isHead = consumer === 'head' && !defined.has('head') && roles.detaches(HEAD_COMMAND)
+        const filter = consumer !== null && Object.hasOwn(STREAM_FILTERS, consumer) && !defined.has(consumer) ? STREAM_FILTERS[consumer] : undefined
+        const isFilter = filter !== undefined && roles.detaches(filter)
         const mode = producerMode(a, p.pipeStderr?.[i] === true)
         const own = consumerRedirects(b)
-        if ((isHead || detaches(consumer)) && mode !== null && !own.input && !(mode === 'd' && own.err)) {
+        if ((isFilter || detaches(consumer)) && mode !== null && !own.input && !(mode === 'd' && own.err)) {
           const id = String(++next)
           a.args = [word(`${PIPE_OUT_ARG}${id}:${mode}`), ...a.args]
-          if (isHead) b.name = word(HEAD_COMMAND)
+          if (isFilter && filter !== undefined) b.name = word(filter)
           const whole = linkedFromStart && i + 2 === count
           b.args = [word(`${PIPE_IN_ARG}${id}:${whole ? 1 : 0}`), ...b.args]
           linked = true

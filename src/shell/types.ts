@@ -28,7 +28,10 @@ export interface ShellCommandResult {
 export interface ShellSubExecOptions {
   cwd?: string
   env?: Record<string, string>
+  /** stdin as text (UTF-8). */
   stdin?: string
+  /** stdin as bytes, passed unchanged (wins over `stdin`). */
+  stdinBytes?: Uint8Array
 }
 
 /** What a command sees when it runs. */

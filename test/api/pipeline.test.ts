@@ -57,6 +57,18 @@ describe('pipelines of programs', () => {
     expect((await sandbox.process.getSessionCommand('pipe', cmdId)).exitCode).toBe(0)
   })
 
+  it('grep over a live pipe: -m ends an endless producer; matches reach the log while the producer runs', async () => {
+    const r = await sandbox.process.executeCommand('python3 -c "import itertools\nfor i in itertools.count(): print(i)" 2>/dev/null | grep -m 2 "^9"; echo "status ${PIPESTATUS[@]}"', undefined, undefined, 20)
+    expect(r.result).toBe('9\n90\nstatus 1 0\n')
+    await sandbox.process.createSession('grep')
+    const { cmdId } = await sandbox.process.executeSessionCommand('grep', { command: 'python3 slow.py | grep -v 1', runAsync: true })
+    const started = Date.now()
+    const seen: [number, string][] = []
+    await sandbox.process.getSessionCommandLogs('grep', cmdId, (chunk) => seen.push([Date.now() - started, chunk]), () => {})
+    expect(seen.map((s) => s[1]).join('')).toBe('0\n2\n')
+    expect(seen[0]?.[0]).toBeLessThan(Date.now() - started - 500)
+  })
+
   it('a consumer that stops reading early ends the producer; pipefail and PIPESTATUS see both', async () => {
     const r = await sandbox.process.executeCommand(
       `set -o pipefail; python3 -c "import sys; [print(i) for i in range(10**9)]" 2>/dev/null | python3 -c "import sys; print(sys.stdin.readline().strip())"; echo "rc=$? \${PIPESTATUS[@]}"`,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ShellCommand, ShellCommandContext } from '../../src/shell/index.js'
 import { parseHead } from '../../src/shell/commands/head-stream.js'
+import { planGrep } from '../../src/shell/commands/grep-stream.js'
 import { Pipe, PIPE_CAPACITY } from '../../src/shell/pipe.js'
 import { makeShell } from './helpers.js'
 
@@ -235,6 +236,45 @@ describe('concurrent pipelines', () => {
     expect(await run('gen 5 | head -n 0')).toBe('')
     // Not for stdin alone: just-bash's head on the whole input.
     expect(await run('echo file > /tmp/f; gen 5 | head -n 1 /tmp/f')).toBe('file\n')
+  })
+
+  it('grep over a live pipe: matches as lines come, -q and -m stop the producer, the rest sees whole input', async () => {
+    const log = newLog()
+    const { shell } = shellWith(log)
+    const run = async (cmd: string) => shell.exec(cmd, { timeoutMs: 5000 })
+    let r = await run('gen | grep -m 2 7; echo "${PIPESTATUS[@]}"')
+    expect(r.stdout).toBe('7\n17\n141 0\n')
+    expect(log.epipe).toBe(true)
+    r = await run('gen | grep -q 5; echo "rc=$?"')
+    expect(r.stdout).toBe('rc=0\n')
+    // Line by line, it answers as grep on the whole input does.
+    for (const args of ['-v 1', '-E "^(1|2)+$"', '-o 1', '-iw 12', '-x -e 3 -e 30', 'zzz']) {
+      const linked = await run(`gen 40 | grep ${args}; echo "rc=$?"`)
+      const whole = await run(`gen 40 > /tmp/g; grep ${args} < /tmp/g; echo "rc=$?"`)
+      expect(linked.stdout, args).toBe(whole.stdout)
+    }
+    // Counts, numbers, context: one grep over the whole input.
+    for (const args of ['-c 1', '-n 3', '-A1 39']) {
+      const linked = await run(`gen 40 | grep ${args}`)
+      const whole = await run(`gen 40 > /tmp/g; grep ${args} < /tmp/g`)
+      expect(linked.stdout, args).toBe(whole.stdout)
+    }
+    r = await run('gen 3 | grep -E "("; echo "rc=$?"')
+    expect(r.stdout).toBe('rc=2\n')
+    expect(r.stderr).not.toBe('')
+  })
+
+  it('planGrep takes line-by-line options and declines the rest', () => {
+    expect(planGrep(['x'])).toEqual({ quiet: false, maxCount: Infinity })
+    expect(planGrep(['-qi', 'x'])).toEqual({ quiet: true, maxCount: Infinity })
+    expect(planGrep(['-m', '3', '-e', 'a', '-e', 'b'])).toEqual({ quiet: false, maxCount: 3 })
+    expect(planGrep(['--max-count=2', '--regexp=a'])).toEqual({ quiet: false, maxCount: 2 })
+    expect(planGrep(['-c', 'x'])).toBeNull()
+    expect(planGrep(['-n', 'x'])).toBeNull()
+    expect(planGrep(['-A', '1', 'x'])).toBeNull()
+    expect(planGrep(['x', 'file'])).toBeNull()
+    expect(planGrep(['-o', '-m', '1', 'x'])).toBeNull()
+    expect(planGrep([])).toBeNull()
   })
 
   it('parseHead reads GNU head options for stdin, and declines the rest', () => {

@@ -13,6 +13,7 @@ import type { BuiltinCommand, BuiltinContext } from './context.js'
 import type { ShellCommandResult } from '../types.js'
 import { shellQuote } from '../quote.js'
 import { concatBytes } from '../../vfs/index.js'
+import { readAllFrom, tooMuchInput } from '../stage.js'
 
 /** What to print. */
 interface HeadSpec {
@@ -141,14 +142,8 @@ async function first(pipe: PipeReader, spec: HeadSpec, signal: AbortSignal | und
   return concatBytes(kept)
 }
 
-/** All but the last `count` units (needs the whole input). */
-async function allBut(pipe: PipeReader, spec: HeadSpec, signal: AbortSignal | undefined): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  await readUntil(pipe, signal, (chunk) => {
-    parts.push(chunk)
-    return false
-  })
-  const all = concatBytes(parts)
+/** All but the last `count` units of `all`. */
+function allBut(all: Uint8Array, spec: HeadSpec): Uint8Array {
   if (spec.unit === 'bytes') return all.subarray(0, Math.max(0, all.byteLength - spec.count))
   const delim = spec.zero ? 0 : 10
   // Walk back over `count` lines; a last line without its delimiter counts as a line.
@@ -170,12 +165,11 @@ export const streamHead: BuiltinCommand = {
   async run(args: string[], ctx: BuiltinContext): Promise<ShellCommandResult> {
     const spec = parseHead(args)
     const pipe = ctx.stdinPipe
-    if (!spec || !pipe) {
-      // File operands or options of its own: just-bash's head, on the whole input.
-      const input = pipe ? await readAllText(pipe, ctx.signal) : ctx.stdin
-      return ctx.exec(['head', ...args].map(shellQuote).join(' '), { stdin: input })
-    }
-    const bytes = spec.allBut ? await allBut(pipe, spec, ctx.signal) : await first(pipe, spec, ctx.signal)
+    const whole = spec?.allBut || !spec ? (pipe ? await readAllFrom(pipe, ctx.maxCapturedBytes) : ctx.stdinBytes) : undefined
+    if (whole === null) return { stdout: '', stderr: `head: ${tooMuchInput(ctx.maxCapturedBytes)}\n`, exitCode: 1 }
+    // File operands or options of its own: just-bash's head, on the whole input.
+    if (!spec || !pipe) return ctx.exec(['head', ...args].map(shellQuote).join(' '), { stdinBytes: whole ?? ctx.stdinBytes })
+    const bytes = whole ? allBut(whole, spec) : await first(pipe, spec, ctx.signal)
     const header = spec.header ? '==> standard input <==\n' : ''
     const exitCode = ctx.signal?.aborted ? 130 : 0
     if (ctx.stdout) {
@@ -185,13 +179,4 @@ export const streamHead: BuiltinCommand = {
     }
     return { stdout: header + dec.decode(bytes), stderr: '', exitCode }
   },
-}
-
-async function readAllText(pipe: PipeReader, signal: AbortSignal | undefined): Promise<string> {
-  const parts: Uint8Array[] = []
-  await readUntil(pipe, signal, (chunk) => {
-    parts.push(chunk)
-    return false
-  })
-  return dec.decode(concatBytes(parts))
 }
