@@ -3,7 +3,7 @@
 //   node --expose-gc bench/soak.mjs [--minutes 10] [--sandboxes 200] [--clients 16] [--kernel-workers 8] [--out bench/SOAK.md]
 //
 // Needs `npm run build` first (the kernel and process workers run from dist/). Each client loops:
-// pick a random sandbox, run one operation (shell, python, node, file round trip, session, code
+// pick a random sandbox, run one operation (shell, python, node, a pipeline of programs, file round trip, session, code
 // interpreter, git), check its answer. Every 10 s a sample of host RSS, heap, workers and throughput
 // is printed; at the end every sandbox's files are verified against what the clients wrote, all
 // sandboxes are deleted, the engine disposed, and the report is written to bench/SOAK.md (a file of
@@ -97,6 +97,11 @@ export async function soak(config) {
       const r = await b.sandbox.process.executeCommand(`node -e 'const fs = require("fs"); fs.writeFileSync("n.json", JSON.stringify({ i: ${i} })); console.log(JSON.parse(fs.readFileSync("n.json", "utf8")).i * 2)'`)
       if (r.exitCode !== 0 || r.result !== `${i * 2}\n`) throw new Error(`node: ${JSON.stringify(r)}`)
     },
+    pipeline: async (b, i) => {
+      // Concurrent stages: an endless producer ended by head (EPIPE), then python3 into node.
+      const r = await b.sandbox.process.executeCommand(`python3 -c "while True: print(${i})" 2>/dev/null | head -2; python3 -c "print(${i})" | node -e "process.stdin.on('data', (d) => console.log(Number(d) + 1))"`)
+      if (r.exitCode !== 0 || r.result !== `${i}\n${i}\n${i + 1}\n`) throw new Error(`pipeline: ${JSON.stringify(r)}`)
+    },
     files: async (b, i) => {
       const bytes = Buffer.alloc(1024 + (i % 64) * 1024, i % 251)
       await b.sandbox.fs.uploadFile(bytes, `data/blob-${i % 8}.bin`)
@@ -145,6 +150,7 @@ export async function soak(config) {
     ['python', 2],
     ['codeRun', 2],
     ['node', 1],
+    ['pipeline', 1],
     ['interpreter', 1],
     ['git', 2],
   ]
