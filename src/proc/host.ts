@@ -8,7 +8,7 @@ import type { SyncVfs } from '../vfs/index.js'
 import { ChannelServer } from './channel-server.js'
 import type { OutputPipe, StdinProvider, TranspileService } from './channel-server.js'
 import { DATA_OFFSET, DEFAULT_DATA_BYTES, H, HEADER_BYTES, STATE, WAKE, waitAsync } from './protocol.js'
-import type { InitMessage, MemoryImage, RunMessage, Wake, WorkerMessage } from './protocol.js'
+import type { InitMessage, MemoryImage, PrepareMessage, RunMessage, Wake, WorkerMessage } from './protocol.js'
 
 /** The part of a platform worker handle the host uses (`Platform.startProcessWorker()` returns one). */
 export interface ProcessWorkerHandle {
@@ -409,10 +409,27 @@ export class ProcessHost {
     })()
     this.#images.set(key, pending)
     pending.then(
-      (image) => this.#settled.set(key, image),
+      (image) => {
+        this.#settled.set(key, image)
+        if (image) this.#prepareIdle(module, moduleKey, image)
+      },
       () => this.#images.delete(key),
     )
     return pending
+  }
+
+  /**
+   * Has every idle worker make a standby instance of a new image while it waits (the worker that
+   * made the image has one already): otherwise a worker's first run of it pays for writing the
+   * image into fresh memory (~50 ms of page faults for CPython's).
+   */
+  #prepareIdle(module: WebAssembly.Module, moduleKey: string, image: MemoryImage): void {
+    for (const w of this.#idle) {
+      const first = !w.modules.has(moduleKey)
+      w.modules.add(moduleKey)
+      const message: PrepareMessage = { type: 'prepare', moduleKey, ...(first ? { module } : {}), image }
+      w.handle.post(message)
+    }
   }
 
   /** Back to the pool after a clean exit, or terminated when the pool is full. */

@@ -124,6 +124,17 @@ export interface InitMessage extends ProgramMessage {
   type: 'init'
 }
 
+/**
+ * Host → worker, while it is idle: make a standby instance of `moduleKey` with `image` in its
+ * memory, so that the worker's first run of that image starts at `daylite_run` too.
+ */
+export interface PrepareMessage {
+  type: 'prepare'
+  moduleKey: string
+  module?: WebAssembly.Module
+  image: MemoryImage
+}
+
 /** Host → worker: run a program. */
 export interface RunMessage extends ProgramMessage {
   type: 'run'

@@ -9,14 +9,14 @@ import { bytesSource, createWasi } from '../wasi/index.js'
 import type { ByteSource } from '../wasi/index.js'
 import { ChannelClient, ChannelVfs, transpileOverChannel, writeOverChannel } from './channel-client.js'
 import { IMAGE_PAGE, OP } from './protocol.js'
-import type { InitMessage, MemoryImage, RunMessage, WorkerMessage } from './protocol.js'
+import type { InitMessage, MemoryImage, PrepareMessage, RunMessage, WorkerMessage } from './protocol.js'
 
 const endpoint = parentEndpoint()
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]): void => endpoint.post(m, transfer)
 /** Modules by key: posted once, then reused (so per-module caches such as the cwd pointer hit). */
 const modules = new Map<string, WebAssembly.Module>()
 
-function moduleOf(m: InitMessage | RunMessage): WebAssembly.Module {
+function moduleOf(m: InitMessage | RunMessage | PrepareMessage): WebAssembly.Module {
   if (m.module) modules.set(m.moduleKey, m.module)
   const module = modules.get(m.moduleKey)
   if (!module) throw new Error(`module ${m.moduleKey} was never sent to this worker`)
@@ -235,8 +235,16 @@ function run(m: RunMessage): void {
 }
 
 endpoint.onMessage((message) => {
-  const m = message as InitMessage | RunMessage
+  const m = message as InitMessage | RunMessage | PrepareMessage
   if (m.type === 'run') run(m)
   else if (m.type === 'init') init(m)
+  else if (m.type === 'prepare') {
+    try {
+      moduleOf(m)
+      prepareStandby(m.moduleKey, m.image)
+    } catch {
+      // a standby is an optimisation: the next run restores the image itself
+    }
+  }
 })
 post({ type: 'ready' })

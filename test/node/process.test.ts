@@ -4,6 +4,7 @@
  * the kernel spawns them. Needs `npm run build` (dist/process-worker.js).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { platform } from '#platform'
 import { ProcessHost } from '../../src/proc/index.js'
 import { transpileTypeScript } from '../../src/engine/kernel/transpile.js'
 import { INIT_ENV, compileQjs, sandboxVfs } from './harness.js'
@@ -41,6 +42,45 @@ async function spawn(args: string[], files: Record<string, string> = {}) {
   const r = await p.exited
   return { exitCode: r.exitCode, stdout, stderr }
 }
+
+describe('standby instances', () => {
+  it('once an image is made, every idle worker is told to prepare a standby of it; runs on any worker work', async () => {
+    const posted: string[] = []
+    const own = new ProcessHost({
+      poolSize: 3,
+      startWorker: () => {
+        const h = platform.startProcessWorker()
+        const post = h.post.bind(h)
+        h.post = (message, transfer) => {
+          posted.push((message as { type: string }).type)
+          post(message, transfer)
+        }
+        return h
+      },
+    })
+    try {
+      await own.prewarm(3)
+      const run = async (i: number): Promise<string> => {
+        let out = ''
+        const p = own.spawn({
+          module,
+          args: ['node', '-e', `console.log(${i})`],
+          vfs: sandboxVfs(),
+          snapshot: { key: 'qjs-standby-test', args: ['node'], env: INIT_ENV, vfs: sandboxVfs() },
+          onStdout: (b) => (out += dec.decode(b)),
+        })
+        await p.exited
+        return out
+      }
+      expect(await run(1)).toBe('1\n')
+      // Every idle worker (the one that made the image included, which already has it) got a prepare.
+      expect(posted.filter((t) => t === 'prepare').length).toBeGreaterThanOrEqual(2)
+      expect(await Promise.all([run(2), run(3), run(4)])).toEqual(['2\n', '3\n', '4\n'])
+    } finally {
+      await own.dispose()
+    }
+  }, 60_000)
+})
 
 describe('node in process workers', () => {
   it('runs from the snapshot image, repeatedly', async () => {
