@@ -66,25 +66,24 @@ static void enter_pwd(void) {
 }
 
 /*
- * Process CPU clocks. WASI has none; wasi-libc's emulation (libwasi-emulated-process-clocks, which
- * these definitions replace) counts monotonic time from a constructor, which in a restored
- * snapshot is the init process's moment on another host thread's clock. These count from the
- * start of this run (`_initialize` for a cold run, `daylite_run` for a restored one), with the
- * units the headers promise (CLOCKS_PER_SEC, sysconf(_SC_CLK_TCK)). All of it is user time.
+ * Process CPU clocks. wasi-libc's emulation (libwasi-emulated-process-clocks, which these
+ * definitions replace) counts monotonic time from a constructor, which in a restored snapshot is
+ * the init process's moment on another host thread's clock. These ask the host's
+ * PROCESS_CPUTIME clock instead: daylite's WASI layer counts it from the start of this process
+ * (each run) minus the time the process spent blocked (sleeping, waiting for input or for a pipe),
+ * so `time.sleep` does not count as CPU time. Units are the ones the headers promise
+ * (CLOCKS_PER_SEC, sysconf(_SC_CLK_TCK)). All of it is user time.
  */
-static __wasi_timestamp_t cpu_origin;
-
 static __wasi_timestamp_t monotonic_ns(void) {
   __wasi_timestamp_t t = 0;
   (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, &t);
   return t;
 }
 
-__attribute__((constructor)) static void start_cpu_clock(void) { cpu_origin = monotonic_ns(); }
-
 static __wasi_timestamp_t cpu_ns(void) {
-  __wasi_timestamp_t now = monotonic_ns();
-  return now > cpu_origin ? now - cpu_origin : 0;
+  __wasi_timestamp_t t = 0;
+  (void)__wasi_clock_time_get(__WASI_CLOCKID_PROCESS_CPUTIME_ID, 0, &t);
+  return t;
 }
 
 clock_t clock(void) { return (clock_t)(cpu_ns() / (1000000000ull / CLOCKS_PER_SEC)); }
@@ -341,7 +340,6 @@ static int run_plan(PyObject *plan) {
 EXPORT(daylite_run)
 int daylite_run(void) {
   /* The snapshot holds the init environment and cwd: read this run's from the host. */
-  cpu_origin = monotonic_ns();
   __wasilibc_deinitialize_environ();
   __wasilibc_initialize_environ();
   int argc = 0;

@@ -783,6 +783,15 @@ static JSValue n_hrtime(JSContext *c, JSValueConst this_val, int argc, JSValueCo
     return a;
 }
 
+/* cpuTime() -> nanoseconds of CPU time of this process (the host's PROCESS_CPUTIME clock: time
+ * since the process was made minus the time it spent blocked) */
+static JSValue n_cpu_time(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    __wasi_timestamp_t t = 0;
+    (void)__wasi_clock_time_get(__WASI_CLOCKID_PROCESS_CPUTIME_ID, 0, &t);
+    return JS_NewFloat64(c, (double)t);
+}
+
 /* memoryUsage() -> [rss (linear memory), heapTotal, heapUsed, external (array buffers)] */
 static JSValue n_memory_usage(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -888,6 +897,7 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("utf8Decode", 3, n_utf8_decode),
     JS_CFUNC_DEF("randomFill", 1, n_random_fill),
     JS_CFUNC_DEF("hrtime", 0, n_hrtime),
+    JS_CFUNC_DEF("cpuTime", 0, n_cpu_time),
     JS_CFUNC_DEF("memoryUsage", 0, n_memory_usage),
     JS_CFUNC_DEF("exit", 1, n_exit),
     JS_CFUNC_DEF("promiseState", 1, n_promise_state),

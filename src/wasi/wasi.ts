@@ -13,7 +13,7 @@ import type { ByteSource, OutputSink } from './fds/stdio.js'
 import { OpenFiles } from './open-files.js'
 import { argsSyscalls } from './syscalls/args.js'
 import { clockSyscalls } from './syscalls/clock.js'
-import type { SyscallContext } from './syscalls/context.js'
+import { blocking, type SyscallContext } from './syscalls/context.js'
 import { fdSyscalls } from './syscalls/fd.js'
 import { pathSyscalls } from './syscalls/path.js'
 import { pollSyscalls } from './syscalls/poll.js'
@@ -105,12 +105,17 @@ function toSource(stdin: WasiOptions['stdin']): ByteSource {
 
 /** Builds the imports of one run of `module`. */
 export function createWasi(module: WebAssembly.Module, options: WasiOptions): WasiProgram {
+  const startedAt = performance.now()
   const cwd = options.cwd ?? '/'
   const env = { ...options.env }
   env.PWD ??= cwd
   const tty = options.tty ?? false
   const noop = (): void => {}
-  const stdio = [new InputFd(toSource(options.stdin), tty), new OutputFd(options.onStdout ?? noop, tty), new OutputFd(options.onStderr ?? noop, tty)] as const
+  // Waiting for input, or for room in a piped output, is blocked time, not CPU time (clock.ts).
+  const source = toSource(options.stdin)
+  const waits = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => blocking(ctx, () => f(...a))
+  const stdin: ByteSource = { read: waits((max: number) => source.read(max)) }
+  const stdio = [new InputFd(stdin, tty), new OutputFd(waits(options.onStdout ?? noop), tty), new OutputFd(waits(options.onStderr ?? noop), tty)] as const
   const files = new OpenFiles(options.vfs)
   const fds: Fd[] = [...stdio, new VfsDirectory(options.vfs, '/', '/', { files, devices: { stdio, tty } })]
   const shim = new WASI([...options.args], Object.entries(env).map(([k, v]) => `${k}=${v}`), fds, { debug: false })
@@ -122,6 +127,8 @@ export function createWasi(module: WebAssembly.Module, options: WasiOptions): Wa
       if (memory === undefined) throw new Error('WASI call before start')
       return memory.buffer
     },
+    startedAt,
+    blockedMs: 0,
   }
   Object.assign(
     shim.wasiImport,

@@ -29,6 +29,11 @@ describe('codeRun javascript', () => {
     expect((await js.process.codeRun('setTimeout(() => { console.log("later"); process.exit(5) }, 20)')).exitCode).toBe(5)
   })
 
+  it('process.cpuUsage() counts CPU time, not the time a timer waits', async () => {
+    const r = await js.process.codeRun('const a = process.cpuUsage()\nsetTimeout(() => {\n  const waited = process.cpuUsage(a).user\n  const t = Date.now()\n  while (Date.now() - t < 300) {}\n  const busy = process.cpuUsage(a).user - waited\n  console.log(waited < 100_000, busy > 200_000 && busy < 1_500_000)\n}, 400)')
+    expect(r.result).toBe('true true\n')
+  })
+
   it('is a fresh process each time, and reaches the sandbox files', async () => {
     await js.process.codeRun('globalThis.leak = 1; require("fs").writeFileSync("from-js.txt", "written")')
     const r = await js.process.codeRun('console.log(typeof globalThis.leak, require("fs").readFileSync("from-js.txt", "utf8"))')

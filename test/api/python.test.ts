@@ -34,6 +34,13 @@ describe('process.codeRun (python)', () => {
   })
 })
 
+describe('process clocks', () => {
+  it('time.process_time() and os.times() count CPU time, not sleeps', async () => {
+    const r = await sandbox.process.codeRun('import os, time\nc0, u0 = time.process_time(), os.times().user\ntime.sleep(0.4)\nc1 = time.process_time()\nt = time.perf_counter()\nwhile time.perf_counter() - t < 0.3: pass\nc2, u2 = time.process_time(), os.times().user\nprint(c1 - c0 < 0.1, 0.2 < c2 - c1 < 1.5, u2 - u0 > 0.2)')
+    expect(r.result).toBe('True True True\n')
+  })
+})
+
 describe('python3 in the shell', () => {
   it('runs -c with the standard library (json, sqlite3, zlib)', async () => {
     const r = await sandbox.process.executeCommand(

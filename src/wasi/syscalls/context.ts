@@ -10,6 +10,23 @@ export interface SyscallContext {
   readonly fds: (Fd | undefined)[]
   /** The guest memory's current buffer (it changes when memory grows). */
   memory(): ArrayBuffer
+  /** `performance.now()` when the process was made (the start of its CPU-time clocks). */
+  readonly startedAt: number
+  /**
+   * Milliseconds the process spent blocked since then: sleeping in `poll_oneoff`, waiting for
+   * stdin or for room in a piped stdout. Not CPU time (see syscalls/clock.ts).
+   */
+  blockedMs: number
+}
+
+/** Runs `f`, counting the time it takes as blocked time of the process. */
+export function blocking<T>(ctx: SyscallContext, f: () => T): T {
+  const t = performance.now()
+  try {
+    return f()
+  } finally {
+    ctx.blockedMs += performance.now() - t
+  }
 }
 
 /** A group of WASI preview1 imports. */

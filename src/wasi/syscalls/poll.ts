@@ -5,7 +5,7 @@
  */
 import { wasi } from '@bjorn3/browser_wasi_shim'
 import { blockFor } from '../sleep.js'
-import type { SyscallContext } from './context.js'
+import { blocking, type SyscallContext } from './context.js'
 
 const SUBSCRIPTION_SIZE = 48
 const EVENT_SIZE = 32
@@ -55,7 +55,7 @@ export function pollSyscalls(ctx: SyscallContext) {
           const left = Number(s.deadline - (clockNow(s.clockId) ?? 0n)) / 1e6
           waitMs = Math.min(waitMs, left)
         }
-        blockFor(waitMs)
+        blocking(ctx, () => blockFor(waitMs))
         for (const s of subs) {
           if ((clockNow(s.clockId) ?? 0n) >= s.deadline) ready.push(s)
         }
