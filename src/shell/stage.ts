@@ -208,7 +208,7 @@ export async function runStage(host: StageHost, context: ShellCommandContext, ma
   if (!upstream) return { ...r, stderr: own + r.stderr }
   const exitCode = host.pipefail() ? ([...end.statuses].reverse().find((s) => s !== 0) ?? 0) : r.exitCode
   return {
-    stdout: r.stdout,
+    ...r,
     stderr: end.stderr + own + r.stderr,
     exitCode,
     ...(marks.pipeIn?.whole ? { pipeStatus: end.statuses } : {}),

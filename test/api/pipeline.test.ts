@@ -77,6 +77,9 @@ describe('pipelines of programs', () => {
       20,
     )
     expect(r.result).toBe('0\nrc=1 1 0\n')
+    // The last stage's output when the shell captures it ($(…), a redirection) comes back too.
+    const captured = await sandbox.process.executeCommand(`x=$(python3 -c "print(1)" | python3 -c "import sys; print(sys.stdin.read().strip() + '!')"); echo "x=$x"; python3 -c "print(2)" | node -e "process.stdin.on('data', (d) => console.log(String(d).trim() + '?'))" > out.txt; cat out.txt`)
+    expect(captured.result).toBe('x=1!\n2?\n')
     const failing = await sandbox.process.executeCommand('python3 -c "import sys; print(7); sys.exit(3)" | node -e "process.stdin.on(\'data\', (d) => process.stdout.write(String(d)))"; echo "rc=$? ${PIPESTATUS[@]}"')
     expect(failing.result).toBe('7\nrc=0 3 0\n')
   })

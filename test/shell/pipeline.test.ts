@@ -104,6 +104,17 @@ const upper: ShellCommand = {
   },
 }
 
+/** `upper-bytes`: like `upper`, but returns its output as bytes (as programs do). */
+const upperBytes: ShellCommand = {
+  pipes: true,
+  async run(_args, ctx) {
+    const input = ctx.stdinPipe
+    let text = input ? '' : ctx.stdin
+    if (input) for (let c = await input.read(4096); c.byteLength > 0; c = await input.read(4096)) text += dec.decode(c)
+    return { stdout: '', stdoutBytes: enc.encode(text.toUpperCase()), stderr: '', exitCode: 0 }
+  },
+}
+
 /** `sink-slow`: reads nothing and waits `ARG` ms (a consumer that never reads its pipe). */
 const sleeper: ShellCommand = {
   pipes: true,
@@ -120,7 +131,7 @@ const sleeper: ShellCommand = {
 }
 
 function shellWith(log = newLog(), errLog = newLog()) {
-  return makeShell({ commands: { gen: generator(log), 'gen-err': generator(errLog, true), upper, 'sink-slow': sleeper } })
+  return makeShell({ commands: { gen: generator(log), 'gen-err': generator(errLog, true), upper, 'upper-bytes': upperBytes, 'sink-slow': sleeper } })
 }
 
 describe('concurrent pipelines', () => {
@@ -177,6 +188,12 @@ describe('concurrent pipelines', () => {
     r = await shell.exec('x=$(gen-err 2 | upper); echo "x=$x"')
     expect(r.stdout).toBe('x=0\n1\n')
     expect(r.stderr).toBe('E\n')
+  })
+
+  it('the last stage\'s output in bytes is kept when the shell captures it', async () => {
+    const { shell } = shellWith()
+    const r = await shell.exec('x=$(gen 2 0 ab | upper-bytes); echo "x=$x"; gen 1 0 cd | upper-bytes > /tmp/o; cat /tmp/o')
+    expect(r.stdout).toBe('x=AB\nAB\nCD\n')
   })
 
   it('stages that are not linked keep just-bash semantics (whole output, then the next stage)', async () => {
