@@ -114,10 +114,15 @@ export class Process {
   }
 
   /**
-   * Sends input to a running session command.
-   * Not available in WebAssembly: the shell hands a command all of its stdin when it starts, so a
-   * command cannot be fed later. Pipe the input in the command itself (`printf … | cmd`). A
-   * sandbox on the remote fallback has it.
+   * Sends input to a running session command (one started with `runAsync`). In WebAssembly the
+   * programs the command runs (`python3 app.py`, `node`, a shebang script) read it from their stdin
+   * as it comes; the shell's own commands (`read`, `cat`) do not see it.
+   *
+   * @example
+   * ```ts
+   * const { cmdId } = await sandbox.process.executeSessionCommand('s', { command: 'python3 -c "print(input()[::-1])"', runAsync: true })
+   * await sandbox.process.sendSessionCommandInput('s', cmdId, 'hello\n')
+   * ```
    */
   sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void> {
     return daytonaCall(async () => {

@@ -64,6 +64,11 @@ export interface ExecRequest {
   /** Emit `output` events while the command runs. */
   stream?: boolean
   stdin?: string
+  /**
+   * The command's stdin stays open for input sent while it runs (kernel `input(execId, data)`,
+   * Daytona's `sendSessionCommandInput`); the programs it starts read it as it comes.
+   */
+  input?: boolean
 }
 
 /** The outcome of an {@link ExecRequest}. */

@@ -90,6 +90,8 @@ export interface CommandRecord {
   bytes: number
   listeners: Set<(chunk: { stream: 'stdout' | 'stderr'; text: string } | null) => void>
   done: Promise<void>
+  /** Sends input to the command's stdin (runAsync commands); queued until it starts. */
+  input?: (data: string) => Promise<void>
 }
 
 interface SessionRecord {
@@ -627,12 +629,13 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     return { stdout: reply.stdout, stderr: notice + reply.stderr, ...(reply.error ? { error: reply.error } : {}) }
   }
 
-  async #run(req: ExecRequest, onOutput?: (e: OutputEvent) => void): Promise<ExecReply> {
+  async #run(req: ExecRequest, onOutput?: (e: OutputEvent) => void, onStart?: (worker: KernelWorker) => void): Promise<ExecReply> {
     return this.#use(async (worker) => {
       if (onOutput) this.#outputSinks.set(req.execId, onOutput)
       let watchdog: TimerHandle | undefined
       try {
         const call = worker.call('exec', [req])
+        onStart?.(worker)
         if (!req.timeoutMs) return await call
         const killed = new Promise<never>((_, reject) => {
           watchdog = setTimeout(() => {
@@ -725,11 +728,26 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
       record.chunks.push(chunk)
       for (const l of record.listeners) l(chunk)
     }
+    // A command run asynchronously keeps its stdin open for sendSessionCommandInput.
+    let send: ((data: string) => Promise<void>) | undefined
+    const queued: { data: string; sent: () => void; failed: (e: unknown) => void }[] = []
+    if (options.runAsync) {
+      record.input = (data) => (send ? send(data) : new Promise<void>((sent, failed) => queued.push({ data, sent, failed })))
+    }
+    const started = (worker: KernelWorker): void => {
+      send = async (data) => {
+        if (!(await worker.call('input', [execId, data]))) {
+          throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${record.id} already completed`, { commandId: record.id })
+        }
+      }
+      for (const q of queued.splice(0)) send(q.data).then(q.sent, q.failed)
+    }
     const run = session.tail.then(async () => {
       if (!this.#sessions.has(sessionId)) throw new SandboxError(SandboxErrorCode.NOT_FOUND, `session ${sessionId} was deleted`, { sessionId })
       const reply = await this.#run(
-        { execId, command, sessionId, stream: true, timeoutMs: options.timeoutMs ?? this.#init.limits.defaultCommandTimeoutMs },
+        { execId, command, sessionId, stream: true, timeoutMs: options.timeoutMs ?? this.#init.limits.defaultCommandTimeoutMs, ...(options.runAsync ? { input: true } : {}) },
         (e) => push(e.stream, e.chunk),
+        options.runAsync ? started : undefined,
       )
       // Output that was not streamed (the shell reports the remainder at the end).
       const streamed = record.chunks.map((c) => c.text).join('')
@@ -752,6 +770,8 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     ).finally(() => {
       for (const l of record.listeners) l(null)
       record.listeners.clear()
+      const ended = new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${record.id} already completed`, { commandId: record.id })
+      for (const q of queued.splice(0)) q.failed(ended)
     })
     if (options.runAsync) {
       record.done.catch(() => {})
@@ -760,6 +780,20 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     await record.done
     const logs = commandLogs(record)
     return { cmdId: record.id, exitCode: record.exitCode, ...logs }
+  }
+
+  /**
+   * Sends input to a running session command started with `runAsync`: the programs it runs read
+   * it from their stdin as it comes (the shell's own commands, such as `read`, do not).
+   */
+  async sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void> {
+    const record = this.#command(sessionId, commandId)
+    if (typeof data !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'data must be a string')
+    if (record.exitCode !== undefined) throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} already completed`, { commandId })
+    if (!record.input) {
+      throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} was not started with runAsync: it takes no input while it runs`, { commandId })
+    }
+    await record.input(data)
   }
 
   /** The logs of a session command so far. */

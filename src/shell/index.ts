@@ -6,6 +6,7 @@ export { createSessionState } from './session.js'
 export { DEFAULT_SHELL_LIMITS, type ShellLimits } from './limits.js'
 export { TRUNCATION_MARKER } from './output.js'
 export { VfsFileSystem } from './fs-adapter.js'
+export { Pipe, PIPE_CAPACITY, type PipeReader, type PipeWriter } from './pipe.js'
 export type {
   ShellCommand,
   ShellCommandContext,

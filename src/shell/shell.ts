@@ -23,7 +23,7 @@ import {
   restoreSession,
   StateCapture,
 } from './session.js'
-import { fromBase64, GREP_COMMAND, HEAD_COMMAND, isSingleCommand, markStreamingStatement, RUN_COMMAND, STREAM_FILTERS, transformNested, transformScript, type PipeRoles } from './transform.js'
+import { fromBase64, GREP_COMMAND, HEAD_COMMAND, isSingleCommand, markLiveStdin, markStreamingStatement, RUN_COMMAND, STREAM_FILTERS, transformNested, transformScript, type PipeRoles } from './transform.js'
 import { PipeTable, readAllFrom, runStage, takeMarks, tooMuchInput, withStdin, type StageMarks, type StageResult } from './stage.js'
 import { streamHead } from './commands/head-stream.js'
 import { streamGrep } from './commands/grep-stream.js'
@@ -239,7 +239,7 @@ export class Shell {
       capture: state ? new StateCapture() : undefined,
       status: 0,
       topLevelSeen: false,
-      pipes: new PipeTable(),
+      pipes: new PipeTable(opts.stdinPipe),
     }
     const result = await this.#run(script, opts, run, state)
     if (state) state.umask = run.handle.umask
@@ -441,10 +441,13 @@ export class Shell {
     // One simple command without session capture: its output reaches the caller when the script
     // ends anyway, stdout before stderr, exactly as with sinks; only dispatch (and a streaming
     // command's marker) matter.
+    const liveStdin = run.pipes.execStdin !== undefined
     if (!run.capture && isSingleCommand(ast)) {
       const s = ast.statements[0]
       if (s) markStreamingStatement(s, streams)
-      return transformNested(ast, dispatch ?? (() => true), resolveBare)
+      transformNested(ast, dispatch ?? (() => true), resolveBare)
+      if (liveStdin) markLiveStdin(ast, pipes)
+      return ast
     }
     let epilogue: (() => StatementNode[]) | undefined
     if (run.capture) {
@@ -461,6 +464,7 @@ export class Shell {
       epilogue,
       streams,
       pipes,
+      execStdin: liveStdin,
     })
   }
 

@@ -10,7 +10,7 @@
  */
 import { concatBytes } from '../vfs/index.js'
 import { Pipe, PIPE_CAPACITY, type PipeReader, type StageStatuses } from './pipe.js'
-import { PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
+import { EXEC_STDIN, PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
 import type { ShellCommandContext, ShellCommandResult } from './types.js'
 
 
@@ -70,6 +70,9 @@ class StagePipeImpl extends Pipe {
  */
 export class PipeTable {
   readonly #pipes = new Map<string, StagePipeImpl>()
+
+  /** @param execStdin - the exec's live stdin, if it has one (read by the programs marked {@link EXEC_STDIN}) */
+  constructor(readonly execStdin?: PipeReader) {}
 
   /** Live pipes not taken yet. */
   get size(): number {
@@ -131,7 +134,10 @@ export interface StageHost {
  * the stream marker said so.
  */
 export async function runStage(host: StageHost, context: ShellCommandContext, marks: StageMarks): Promise<StageResult> {
-  const upstream = marks.pipeIn ? host.table.take(marks.pipeIn.id) : undefined
+  // The exec's own live stdin is shared by every program that reads it, one after another: it is
+  // neither taken nor closed here, and nothing before it has a status.
+  const execStdin = marks.pipeIn?.id === EXEC_STDIN ? host.table.execStdin : undefined
+  const upstream = marks.pipeIn && marks.pipeIn.id !== EXEC_STDIN ? host.table.take(marks.pipeIn.id) : undefined
   let whole: Uint8Array | null = new Uint8Array(0)
   if (upstream && !host.pipes) {
     // A command that cannot read a live pipe gets the whole input, as just-bash would give it.
@@ -142,9 +148,10 @@ export async function runStage(host: StageHost, context: ShellCommandContext, ma
       return { stdout: '', stderr: `${before.stderr}${host.name}: ${tooMuchInput(context.maxCapturedBytes)}\n`, exitCode: 1 }
     }
   }
-  const ctx = upstream ? withStdin(context, whole) : (Object.create(context) as ShellCommandContext)
+  const ctx = upstream || execStdin ? withStdin(context, whole) : (Object.create(context) as ShellCommandContext)
   ctx.signal = host.signal
   if (upstream && host.pipes) ctx.stdinPipe = upstream
+  else if (execStdin && host.pipes) ctx.stdinPipe = execStdin
 
   const outMarks = host.pipes ? marks.pipeOut : undefined
   const out = outMarks ? new StagePipeImpl() : undefined

@@ -52,6 +52,9 @@ export const PIPE_OUT_ARG = '\0daylite-pipe-out:'
  */
 export const PIPE_IN_ARG = '\0daylite-pipe-in:'
 
+/** The pipe id of {@link PIPE_IN_ARG} that names the exec's own live stdin (see `ShellExecOptions.stdinPipe`). */
+export const EXEC_STDIN = 'stdin'
+
 /** What `head` reading a live pipe is renamed to (a streaming head; see commands/head-stream.ts). */
 export const HEAD_COMMAND = '__daylite_head'
 
@@ -86,6 +89,8 @@ export interface TransformOptions {
   streams?: ((name: string) => boolean) | undefined
   /** Commands that run as concurrent pipeline stages (see {@link PIPE_OUT_ARG}); none when absent. */
   pipes?: PipeRoles | undefined
+  /** The exec has a live stdin: the programs that read it get {@link EXEC_STDIN}'s marker. */
+  execStdin?: boolean | undefined
 }
 
 function word(value: string): WordNode {
@@ -482,6 +487,63 @@ function definedFunctions(ast: unknown): Set<string> {
   return defined
 }
 
+/** True when the redirections give fd 0 something other than the surrounding stdin. */
+function redirectsInput(redirs: readonly Redirection[]): boolean {
+  return redirs.some((r) => (r.operator === '<' || r.operator === '<<' || r.operator === '<<-' || r.operator === '<<<' || r.operator === '<&' || r.operator === '<>') && (r.fd ?? 0) === 0)
+}
+
+/**
+ * Gives the programs that read the exec's own stdin (a pipeline's first stage, with no input
+ * redirection of its own or around it, outside `$(…)`) the {@link EXEC_STDIN} marker.
+ */
+function markExecStdin(list: StatementNode[], roles: PipeRoles, defined: ReadonlySet<string>): void {
+  for (const s of list) {
+    if (s.background) continue
+    for (const p of s.pipelines) {
+      const c = p.commands[0]
+      if (!c) continue
+      if (c.type === 'SimpleCommand') {
+        const name = literalWord(c.name)
+        if (name !== null && !defined.has(name) && roles.detaches(name) && !redirectsInput(c.redirections)) {
+          c.args = [word(`${PIPE_IN_ARG}${EXEC_STDIN}:0`), ...c.args]
+        }
+        continue
+      }
+      if (redirectsInput(c.redirections)) continue
+      switch (c.type) {
+        case 'If':
+          for (const cl of c.clauses) {
+            markExecStdin(cl.condition, roles, defined)
+            markExecStdin(cl.body, roles, defined)
+          }
+          if (c.elseBody) markExecStdin(c.elseBody, roles, defined)
+          break
+        case 'For':
+        case 'CStyleFor':
+        case 'Group':
+        case 'Subshell':
+          markExecStdin(c.body, roles, defined)
+          break
+        case 'While':
+        case 'Until':
+          markExecStdin(c.condition, roles, defined)
+          markExecStdin(c.body, roles, defined)
+          break
+        case 'Case':
+          for (const item of c.items) markExecStdin(item.body, roles, defined)
+          break
+        default:
+          break
+      }
+    }
+  }
+}
+
+/** Marks the programs of `ast` that read the exec's live stdin (see {@link markExecStdin}). */
+export function markLiveStdin(ast: ScriptNode, roles: PipeRoles): void {
+  markExecStdin(ast.statements, roles, definedFunctions(ast))
+}
+
 /**
  * Links the stages of pipelines that can run at the same time (module comment, point 4). Pipelines
  * of background statements (`… &`) stay as they are.
@@ -529,6 +591,7 @@ export function transformScript(ast: ScriptNode, opts: TransformOptions): Script
   if (opts.functionMarker) recordFunctions(ast, opts.functionMarker)
   if (opts.epilogue) rewriteExit(ast.statements, opts.epilogue)
   if (opts.pipes) markPipes(ast, opts.pipes)
+  if (opts.pipes && opts.execStdin) markLiveStdin(ast, opts.pipes)
   let statements = ast.statements
   if (opts.sinkOut && opts.sinkErr && !hasPersistentOutputRedirect(ast)) {
     const streams = withoutFunctions(opts.streams, ast)

@@ -163,6 +163,12 @@ export interface ShellExecOptions {
   timeoutMs?: number
   /** Standard input of the script. */
   stdin?: string
+  /**
+   * A live standard input (input sent while the script runs): the programs the script starts
+   * with the exec's stdin (`python3 app.py`, not `echo x | python3`) read it as it comes. The
+   * shell's own commands (`read`, `cat`) see `stdin`.
+   */
+  stdinPipe?: PipeReader
   /** Cancels the exec (checked between statements; see docs). */
   signal?: AbortSignal
   /** Called with stdout text as it is written. */

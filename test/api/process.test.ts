@@ -147,10 +147,44 @@ describe('sessions', () => {
     await expect(sandbox.process.createSession('')).rejects.toBeInstanceOf(DaytonaValidationError)
   })
 
-  it('says clearly that interactive input is not supported', async () => {
-    await sandbox.process.createSession('s5')
-    const { cmdId } = await sandbox.process.executeSessionCommand('s5', { command: 'sleep 0.3', runAsync: true })
-    await expect(sandbox.process.sendSessionCommandInput('s5', cmdId, 'y\n')).rejects.toThrow(/not supported by the in-process shell/)
+  it('sendSessionCommandInput feeds the programs of a running command, as they read', async () => {
+    const py = await daytona.create({ language: 'python' })
+    try {
+      await py.process.createSession('in')
+      // Input sent while an earlier command still runs waits for this one to start.
+      await py.process.executeSessionCommand('in', { command: 'sleep 0.3', runAsync: true })
+      const { cmdId } = await py.process.executeSessionCommand('in', {
+        command: `python3 -c "a = input('name? '); print('hello', a, flush=True); b = input(); print('then', b)"; echo after`,
+        runAsync: true,
+      })
+      await py.process.sendSessionCommandInput('in', cmdId, 'ada\n')
+      let logs = ''
+      for (let i = 0; i < 100 && !logs.includes('hello ada'); i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        logs = (await py.process.getSessionCommandLogs('in', cmdId)).stdout ?? ''
+      }
+      expect(logs).toBe('name? hello ada\n')
+      expect((await py.process.getSessionCommand('in', cmdId)).exitCode).toBeUndefined() // waiting for the second line
+      await py.process.sendSessionCommandInput('in', cmdId, 'more\n')
+      let exit: number | undefined
+      for (let i = 0; i < 100 && exit === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        exit = (await py.process.getSessionCommand('in', cmdId)).exitCode
+      }
+      expect(exit).toBe(0)
+      expect((await py.process.getSessionCommandLogs('in', cmdId)).stdout).toBe('name? hello ada\nthen more\nafter\n')
+      // node reads it too (readline over process.stdin).
+      const node = await py.process.executeSessionCommand('in', {
+        command: `node -e "require('readline').createInterface({ input: process.stdin }).on('line', (l) => { console.log(l.toUpperCase()); if (l === 'bye') process.exit(0) })"`,
+        runAsync: true,
+      })
+      await py.process.sendSessionCommandInput('in', node.cmdId, 'hi\nbye\n')
+      await py.process.getSessionCommandLogs('in', node.cmdId, () => {}, () => {})
+      expect((await py.process.getSessionCommandLogs('in', node.cmdId)).stdout).toBe('HI\nBYE\n')
+      await expect(py.process.sendSessionCommandInput('in', node.cmdId, 'late\n')).rejects.toThrow(/already completed/)
+    } finally {
+      await py.delete()
+    }
   })
 
   it('closes sessions when the sandbox stops', async () => {

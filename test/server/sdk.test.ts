@@ -296,12 +296,21 @@ describe('daylite serve: errors', () => {
     await expect(sandbox.fs.moveFiles('nope.txt', 'b.txt')).rejects.toBeInstanceOf(DaytonaFileNotFoundError)
   })
 
-  it('sendSessionCommandInput answers with a Daytona error', async () => {
+  it('sendSessionCommandInput reaches a running program; a completed command answers with a Daytona error', async () => {
     await sandbox.process.createSession('in')
     const r = await sandbox.process.executeSessionCommand('in', { command: 'echo done' })
     const error = await sandbox.process.sendSessionCommandInput('in', r.cmdId, 'x\n').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DaytonaError)
     expect((error as DaytonaError).message).toMatch(/already completed/)
+    const reader = await sandbox.process.executeSessionCommand('in', { command: `python3 -c "print(input()[::-1])"`, runAsync: true })
+    await sandbox.process.sendSessionCommandInput('in', reader.cmdId, 'stressed\n')
+    let exitCode: number | undefined
+    for (let i = 0; i < 200 && exitCode === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      exitCode = (await sandbox.process.getSessionCommand('in', reader.cmdId)).exitCode
+    }
+    expect(exitCode).toBe(0)
+    expect((await sandbox.process.getSessionCommandLogs('in', reader.cmdId)).stdout).toBe('desserts\n')
   })
 
   it('codeRun runs python, javascript and typescript with argv and env', async () => {

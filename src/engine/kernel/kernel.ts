@@ -5,7 +5,7 @@
  */
 import { Layer, Vfs, createBaseLayer } from '../../vfs/index.js'
 import { ORPHAN_DIR } from '../../wasi/index.js'
-import { Shell, builtinCommandNames, createSessionState, type ShellSessionState } from '../../shell/index.js'
+import { Pipe, Shell, builtinCommandNames, createSessionState, type ShellSessionState } from '../../shell/index.js'
 import { SandboxError, SandboxErrorCode } from '../errors.js'
 import { BUILTIN_BASE_ID, type AttachInit, type DetachResult, type ExecReply, type ExecRequest, type FsReplies, type FsRequest, type InterpreterReply, type InterpreterRequest, type OutputEvent, type UsageDto } from '../protocol.js'
 import { transfer } from '../rpc.js'
@@ -56,6 +56,8 @@ export class Kernel {
   #attached: Attached | undefined
   #emit: (name: string, payload: unknown) => void
   #running = new Set<AbortController>()
+  /** The live stdin of each running exec that takes input (`ExecRequest.input`), by exec id. */
+  #inputs = new Map<string, Pipe>()
   /** The host's abort generation (see `KernelWorker.abortRunning`), when memory can be shared. */
   #abortGeneration: Int32Array | undefined
 
@@ -222,6 +224,17 @@ export class Kernel {
     return a.shell
   }
 
+  /**
+   * Sends input to a running exec that takes it (Daytona's `sendSessionCommandInput`): the bytes
+   * reach the programs reading its stdin, waiting while 64 KiB are still unread.
+   * @returns false when no such exec is running
+   */
+  async input(execId: string, data: string): Promise<boolean> {
+    const pipe = this.#inputs.get(execId)
+    if (!pipe) return false
+    return await pipe.write(new TextEncoder().encode(data))
+  }
+
   /** Takes the shared abort generation the host bumps to abort running commands. */
   useAbortFlag(buffer: SharedArrayBuffer): void {
     this.#abortGeneration = new Int32Array(buffer)
@@ -270,9 +283,13 @@ export class Kernel {
       : undefined
     const controller = new AbortController()
     this.#running.add(controller)
+    // Registered before anything awaits: input sent right after the request finds it.
+    const input = req.input ? new Pipe() : undefined
+    if (input) this.#inputs.set(req.execId, input)
     let result
     try {
       result = await this.#shell(a).exec(req.command, {
+        ...(input ? { stdinPipe: input } : {}),
         cwd,
         env: session ? req.env : { ...a.init.env, ...(req.env ?? {}) },
         timeoutMs: req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : undefined,
@@ -284,6 +301,10 @@ export class Kernel {
       })
     } finally {
       this.#running.delete(controller)
+      if (input) {
+        this.#inputs.delete(req.execId)
+        input.closeRead()
+      }
     }
     return {
       exitCode: result.exitCode,
