@@ -150,8 +150,10 @@ export async function runStage(host: StageHost, context: ShellCommandContext, ma
   }
   const ctx = upstream || execStdin ? withStdin(context, whole) : (Object.create(context) as ShellCommandContext)
   ctx.signal = host.signal
-  if (upstream && host.pipes) ctx.stdinPipe = upstream
-  else if (execStdin && host.pipes) ctx.stdinPipe = execStdin
+  if (upstream && host.pipes) {
+    ctx.stdinPipe = upstream
+    ctx.stdinFromStage = true
+  } else if (execStdin && host.pipes) ctx.stdinPipe = execStdin
 
   const outMarks = host.pipes ? marks.pipeOut : undefined
   const out = outMarks ? new StagePipeImpl() : undefined
@@ -228,6 +230,7 @@ export function withStdin(ctx: ShellCommandContext, bytes: Uint8Array): ShellCom
   Object.defineProperty(next, 'stdinBytes', { value: bytes, enumerable: true })
   Object.defineProperty(next, 'stdin', { get: () => dec.decode(bytes), enumerable: true })
   next.stdinPipe = undefined
+  next.stdinFromStage = false
   return next
 }
 

@@ -71,6 +71,11 @@ export interface ShellCommandContext {
    * stage that is still running: read it from here (`stdin` and `stdinBytes` are then empty).
    */
   stdinPipe?: PipeReader
+  /**
+   * True when {@link stdinPipe} is the output of an earlier stage of the same pipeline (not the
+   * exec's own live stdin): that stage is still running and holds the pipeline's resources.
+   */
+  stdinFromStage?: boolean
   /** Set for a {@link ShellCommand.pipes} command whose stdout feeds the next pipeline stage (see {@link StagePipe}). */
   stdoutPipe?: StagePipe
 }

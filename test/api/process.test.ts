@@ -182,6 +182,14 @@ describe('sessions', () => {
       await py.process.getSessionCommandLogs('in', node.cmdId, () => {}, () => {})
       expect((await py.process.getSessionCommandLogs('in', node.cmdId)).stdout).toBe('HI\nBYE\n')
       await expect(py.process.sendSessionCommandInput('in', node.cmdId, 'late\n')).rejects.toThrow(/already completed/)
+      // A program waiting for input holds a process slot like any other (cpu 1 here: the next waits).
+      const waiting = await py.process.executeSessionCommand('in', { command: 'python3 -c "print(input())"', runAsync: true })
+      let other = false
+      const next = py.process.executeCommand('python3 -c "print(2)"').then((r) => ((other = true), r))
+      await new Promise((r) => setTimeout(r, 500))
+      expect(other).toBe(false)
+      await py.process.sendSessionCommandInput('in', waiting.cmdId, 'one\n')
+      expect((await next).result).toBe('2\n')
     } finally {
       await py.delete()
     }

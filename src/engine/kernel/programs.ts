@@ -199,9 +199,9 @@ export function programCommands(env: ProgramEnv): Record<string, ShellCommand> {
         const pipeOut = ctx.stdoutPipe
         let release: () => void
         try {
-          // A stage reading a live pipe shares the slot of the stage feeding it: a pipeline counts
-          // as one process, so `a | b` cannot wait for a slot its own producer holds.
-          release = pipeIn ? () => {} : await env.slots.acquire(ctx.signal)
+          // A stage reading the stage before it shares that stage's slot: a pipeline counts as one
+          // process, so `a | b` cannot wait for a slot its own producer holds.
+          release = ctx.stdinFromStage ? () => {} : await env.slots.acquire(ctx.signal)
         } catch {
           return { stdout: '', stderr: '', exitCode: 130 }
         }
