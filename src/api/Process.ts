@@ -115,8 +115,8 @@ export class Process {
 
   /**
    * Sends input to a running session command (one started with `runAsync`). In WebAssembly the
-   * programs the command runs (`python3 app.py`, `node`, a shebang script) read it from their stdin
-   * as it comes; the shell's own commands (`read`, `cat`) do not see it.
+   * programs the command runs (`python3 app.py`, `node`, a shebang script) and `read` take it from
+   * their stdin as it comes; the shell's other commands (`cat`, `grep`) do not see it.
    *
    * @example
    * ```ts

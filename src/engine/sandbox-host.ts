@@ -783,8 +783,8 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
   }
 
   /**
-   * Sends input to a running session command started with `runAsync`: the programs it runs read
-   * it from their stdin as it comes (the shell's own commands, such as `read`, do not).
+   * Sends input to a running session command started with `runAsync`: the programs it runs and
+   * `read` take it from their stdin as it comes (the shell's other commands, such as `cat`, do not).
    */
   async sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void> {
     const record = this.#command(sessionId, commandId)

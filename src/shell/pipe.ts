@@ -27,6 +27,8 @@ export interface PipeReader {
   read(max: number): Uint8Array | Promise<Uint8Array>
   /** Bytes a read would return now without waiting. */
   readonly buffered: number
+  /** Resolves when a read would not wait (bytes are there, or the input has ended); consumes nothing. */
+  readable(): Promise<void>
 }
 
 /** Exit statuses of the stages that fed a pipe, in pipeline order. */
@@ -97,6 +99,17 @@ export class Pipe implements PipeWriter, PipeReader {
     return new Promise<Uint8Array>((resolve) => {
       const check = (): void => {
         if (this.#size > 0 || this.#writeClosed || this.#readClosed) resolve(this.#take(max))
+        else this.#readers.push(check)
+      }
+      this.#readers.push(check)
+    })
+  }
+
+  readable(): Promise<void> {
+    if (this.#size > 0 || this.#writeClosed || this.#readClosed) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.#size > 0 || this.#writeClosed || this.#readClosed) resolve()
         else this.#readers.push(check)
       }
       this.#readers.push(check)

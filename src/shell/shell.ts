@@ -23,10 +23,11 @@ import {
   restoreSession,
   StateCapture,
 } from './session.js'
-import { fromBase64, GREP_COMMAND, HEAD_COMMAND, isSingleCommand, markLiveStdin, markStreamingStatement, RUN_COMMAND, STREAM_FILTERS, transformNested, transformScript, type PipeRoles } from './transform.js'
+import { fromBase64, GREP_COMMAND, HEAD_COMMAND, READ_COMMAND, isSingleCommand, markLiveStdin, markStreamingStatement, RUN_COMMAND, STREAM_FILTERS, transformNested, transformScript, type PipeRoles } from './transform.js'
 import { PipeTable, readAllFrom, runStage, takeMarks, tooMuchInput, withStdin, type StageMarks, type StageResult } from './stage.js'
 import { streamHead } from './commands/head-stream.js'
 import { streamGrep } from './commands/grep-stream.js'
+import { readLive } from './commands/read-live.js'
 import { shellQuote } from './quote.js'
 import type {
   ShellCommand,
@@ -66,7 +67,7 @@ const FNDEF_CMD = '__daylite_fndef'
 const FILTER_COMMANDS: Readonly<Record<string, BuiltinCommand>> = { [HEAD_COMMAND]: streamHead, [GREP_COMMAND]: streamGrep }
 /** A streaming filter's original command name. */
 const FILTER_OF: ReadonlyMap<string, string> = new Map(Object.entries(STREAM_FILTERS).map(([name, filter]) => [filter, name]))
-const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD, ...Object.keys(FILTER_COMMANDS)])
+const INTERNAL = new Set([RUN_COMMAND, STATE_CMD, STATUS_CMD, FNDEF_CMD, READ_COMMAND, ...Object.keys(FILTER_COMMANDS)])
 
 const JUST_BASH_COMMANDS: ReadonlySet<string> = new Set(getCommandNames())
 
@@ -505,7 +506,7 @@ export class Shell {
     const functions = (Reflect.get(slot.bash, 'state') as { functions?: Map<string, unknown> } | undefined)?.functions
     return {
       detaches: (name) => {
-        const original = FILTER_OF.get(name)
+        const original = name === READ_COMMAND ? 'read' : FILTER_OF.get(name)
         if (original !== undefined) return !functions?.has(original)
         return name === RUN_COMMAND || (this.#commands.get(name)?.pipes === true && !functions?.has(name))
       },
@@ -544,6 +545,7 @@ export class Shell {
     }
     for (const [name, cmd] of this.#commands) list.push(this.#wrap(name, { run: (a, c) => cmd.run(a, c) }, current, cmd.streams === true, cmd.pipes === true))
     for (const [name, cmd] of Object.entries(FILTER_COMMANDS)) list.push(this.#wrap(name, cmd, current, true, true))
+    list.push(this.#wrap(READ_COMMAND, readLive, current, false, true))
     list.push(this.#runCommand(current), this.#stateCommand(current), this.#statusCommand(current), this.#fndefCommand(current))
     return list
   }
@@ -577,6 +579,8 @@ export class Shell {
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
       run: run.handle,
+      assign: ctx.assignShellVariable,
+      shellVar: (name) => ctx.env.get(name),
       orig: orig ? async (args) => {
         const r = await orig(args)
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }

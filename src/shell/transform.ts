@@ -52,6 +52,9 @@ export const PIPE_OUT_ARG = '\0daylite-pipe-out:'
  */
 export const PIPE_IN_ARG = '\0daylite-pipe-in:'
 
+/** What `read` reading the exec's live stdin is renamed to (commands/read-live.ts). */
+export const READ_COMMAND = '__daylite_read'
+
 /** The pipe id of {@link PIPE_IN_ARG} that names the exec's own live stdin (see `ShellExecOptions.stdinPipe`). */
 export const EXEC_STDIN = 'stdin'
 
@@ -504,9 +507,11 @@ function markExecStdin(list: StatementNode[], roles: PipeRoles, defined: Readonl
       if (!c) continue
       if (c.type === 'SimpleCommand') {
         const name = literalWord(c.name)
-        if (name !== null && !defined.has(name) && roles.detaches(name) && !redirectsInput(c.redirections)) {
-          c.args = [word(`${PIPE_IN_ARG}${EXEC_STDIN}:0`), ...c.args]
-        }
+        if (name === null || defined.has(name) || redirectsInput(c.redirections)) continue
+        // `read` takes its line from the live input too (the shell's read sees only the fixed stdin).
+        const isRead = name === 'read' && roles.detaches(READ_COMMAND)
+        if (isRead) c.name = word(READ_COMMAND)
+        if (isRead || roles.detaches(name)) c.args = [word(`${PIPE_IN_ARG}${EXEC_STDIN}:0`), ...c.args]
         continue
       }
       if (redirectsInput(c.redirections)) continue

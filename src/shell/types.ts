@@ -170,8 +170,8 @@ export interface ShellExecOptions {
   stdin?: string
   /**
    * A live standard input (input sent while the script runs): the programs the script starts
-   * with the exec's stdin (`python3 app.py`, not `echo x | python3`) read it as it comes. The
-   * shell's own commands (`read`, `cat`) see `stdin`.
+   * with the exec's stdin (`python3 app.py`, not `echo x | python3`) and `read` take it as it
+   * comes. The shell's other commands (`cat`, `grep`) see `stdin`.
    */
   stdinPipe?: PipeReader
   /** Cancels the exec (checked between statements; see docs). */

@@ -182,6 +182,12 @@ describe('sessions', () => {
       await py.process.getSessionCommandLogs('in', node.cmdId, () => {}, () => {})
       expect((await py.process.getSessionCommandLogs('in', node.cmdId)).stdout).toBe('HI\nBYE\n')
       await expect(py.process.sendSessionCommandInput('in', node.cmdId, 'late\n')).rejects.toThrow(/already completed/)
+      // bash's read takes its line from it too.
+      const asks = await py.process.executeSessionCommand('in', { command: 'read -p "Name? " name; echo "hi $name"; read -r a b; echo "[$a][$b]"', runAsync: true })
+      await py.process.sendSessionCommandInput('in', asks.cmdId, 'grace\n')
+      await py.process.sendSessionCommandInput('in', asks.cmdId, 'x  y z\n')
+      await py.process.getSessionCommandLogs('in', asks.cmdId, () => {}, () => {})
+      expect((await py.process.getSessionCommandLogs('in', asks.cmdId)).stdout).toBe('hi grace\n[x][y z]\n')
       // A program waiting for input holds a process slot like any other (cpu 1 here: the next waits).
       const waiting = await py.process.executeSessionCommand('in', { command: 'python3 -c "print(input())"', runAsync: true })
       let other = false

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { ShellCommand, ShellCommandContext } from '../../src/shell/index.js'
 import { parseHead } from '../../src/shell/commands/head-stream.js'
 import { planGrep } from '../../src/shell/commands/grep-stream.js'
+import { splitFields } from '../../src/shell/commands/read-live.js'
 import { Pipe, PIPE_CAPACITY } from '../../src/shell/pipe.js'
 import { makeShell } from './helpers.js'
 
@@ -307,6 +308,41 @@ describe('concurrent pipelines', () => {
     expect(parseHead(['-n', 'x'])).toBeNull()
     expect(parseHead(['file'])).toBeNull()
     expect(parseHead(['--frobnicate'])).toBeNull()
+  })
+})
+
+describe('live stdin (sendSessionCommandInput)', () => {
+  it('read and programs take their input from it in turn, a byte at a time; IFS splitting, -r, -t', async () => {
+    const { shell } = shellWith()
+    const input = new Pipe()
+    const fed = (async () => {
+      for (const part of ['x\n', '  y  z   w \n', 'a\\', '\nb\n', 'l1\nl2\n', 'rest1\nrest2\n']) {
+        await new Promise((r) => setTimeout(r, 20))
+        await input.write(enc.encode(part))
+      }
+      input.closeWrite()
+    })()
+    const r = await shell.exec(
+      'read a; read -r b c; read joined; echo "[$a] [$b] [$c] [$joined]"; n=0; while [ $n -lt 2 ] && read l; do echo "got $l"; n=$((n+1)); done; upper; read after; echo "after=$? [$after]"',
+      { stdinPipe: input, timeoutMs: 5000 },
+    )
+    await fed
+    expect(r.stdout).toBe('[x] [y] [z   w] [ab]\ngot l1\ngot l2\nREST1\nREST2\nafter=1 []\n')
+  })
+
+  it('read -t gives up with 142 and leaves the input for the next reader', async () => {
+    const { shell } = shellWith()
+    const input = new Pipe()
+    setTimeout(() => void input.write(enc.encode('late\n')), 300)
+    const r = await shell.exec('read -t 0.1 x; echo "rc=$? [$x]"; read y; echo "[$y]"', { stdinPipe: input, timeoutMs: 5000 })
+    expect(r.stdout).toBe('rc=142 []\n[late]\n')
+  })
+
+  it('splitFields follows bash (IFS whitespace, other IFS characters, the rest in the last name)', () => {
+    expect(splitFields('  a  b c  ', ' \t\n', 2)).toEqual(['a', 'b c'])
+    expect(splitFields('a:b::c', ':', 4)).toEqual(['a', 'b', '', 'c'])
+    expect(splitFields('a:b:c', ':', 2)).toEqual(['a', 'b:c'])
+    expect(splitFields('only', ' \t\n', 3)).toEqual(['only', '', ''])
   })
 })
 

@@ -21,6 +21,10 @@ export interface BuiltinContext extends ShellCommandContext {
   run: ExecRunHandle
   /** The just-bash command this one overrides, if any (for argv normalisers). */
   orig: ((args: string[]) => Promise<ShellCommandResult>) | undefined
+  /** Sets a shell variable in the caller's scope (`read`, `printf -v`); `subscript` for an array element. */
+  assign?: ((name: string, value: string, subscript?: string) => void | Promise<void>) | undefined
+  /** A shell variable's value (exported or not), e.g. IFS. */
+  shellVar?: ((name: string) => string | undefined) | undefined
 }
 
 /** A daylite built-in command (one per file in this folder). */
