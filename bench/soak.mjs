@@ -236,8 +236,9 @@ export async function soak(config) {
     return s[Math.min(s.length - 1, Math.floor(p * s.length))]
   }
   const kinds = Object.entries(perKind).map(([name, k]) => ({ name, n: k.n, p50: pct(k.ms, 0.5), p99: pct(k.ms, 0.99) }))
-  // RSS after warm-up (the first minute, or the first quarter of a short run) against the end.
-  const warm = samples.find((s) => s.t >= Math.min(60, (minutes * 60) / 4)) ?? samples[0]
+  // RSS after warm-up (the first minute, or the first half of a short run: every kernel's process
+  // workers have to start and load both runtimes before RSS settles) against the end.
+  const warm = samples.find((s) => s.t >= Math.min(60, (minutes * 60) / 2)) ?? samples[0]
   const last = samples.at(-1)
   return {
     config: { minutes, sandboxes: count, clients, kernelWorkers: config.kernelWorkers, git: hasGit },

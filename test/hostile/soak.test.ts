@@ -1,6 +1,6 @@
 /**
  * The soak in short, in CI: bench/soak.mjs (run in full by `npm run soak`: 200 sandboxes for 10
- * minutes) with 20 sandboxes for 20 seconds, in a child process of its own so that its RSS and
+ * minutes) with 20 sandboxes for 30 seconds, in a child process of its own so that its RSS and
  * worker counts are its alone. It checks every answer, then every sandbox's files, and exits
  * non-zero on a failed check, a leaked worker or RSS growth.
  */
@@ -14,11 +14,11 @@ import { describe, expect, it } from 'vitest'
 const SOAK = fileURLToPath(new URL('../../bench/soak.mjs', import.meta.url))
 
 describe('soak (short)', () => {
-  it('20 sandboxes under a mixed workload for 20 s: every check passes, no worker is leaked', async () => {
+  it('20 sandboxes under a mixed workload for 30 s: every check passes, no worker is leaked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'daylite-soak-'))
     const out = join(dir, 'SOAK.md')
     try {
-      const args = ['--expose-gc', SOAK, '--minutes', String(20 / 60), '--sandboxes', '20', '--clients', '6', '--kernel-workers', '4', '--out', out]
+      const args = ['--expose-gc', SOAK, '--minutes', String(30 / 60), '--sandboxes', '20', '--clients', '6', '--kernel-workers', '4', '--out', out]
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
       let log = ''
       child.stderr.on('data', (d: Buffer) => (log += d.toString()))
@@ -26,7 +26,7 @@ describe('soak (short)', () => {
         const timer = setTimeout(() => {
           child.kill('SIGKILL')
           resolve(null)
-        }, 80_000)
+        }, 100_000)
         child.on('exit', (c) => {
           clearTimeout(timer)
           resolve(c)
@@ -41,5 +41,5 @@ describe('soak (short)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 90_000)
+  }, 110_000)
 })
