@@ -182,6 +182,12 @@ describe('sessions', () => {
       await py.process.getSessionCommandLogs('in', node.cmdId, () => {}, () => {})
       expect((await py.process.getSessionCommandLogs('in', node.cmdId)).stdout).toBe('HI\nBYE\n')
       await expect(py.process.sendSessionCommandInput('in', node.cmdId, 'late\n')).rejects.toThrow(/already completed/)
+      // Input to a command that does not read it waits for it; the call returns at once.
+      const idle = await py.process.executeSessionCommand('in', { command: 'sleep 1', runAsync: true })
+      const sent = Date.now()
+      await py.process.sendSessionCommandInput('in', idle.cmdId, 'x'.repeat(200_000))
+      expect(Date.now() - sent).toBeLessThan(900)
+      await py.process.getSessionCommandLogs('in', idle.cmdId, () => {}, () => {})
       // bash's read takes its line from it too.
       const asks = await py.process.executeSessionCommand('in', { command: 'read -p "Name? " name; echo "hi $name"; read -r a b; echo "[$a][$b]"', runAsync: true })
       await py.process.sendSessionCommandInput('in', asks.cmdId, 'grace\n')

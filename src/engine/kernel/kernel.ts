@@ -50,6 +50,9 @@ function owned(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice()
 }
 
+/** Input bytes a running command may leave unread (`Kernel.input`). */
+const MAX_UNREAD_INPUT = 16 * 1024 * 1024
+
 /** The kernel service. One instance per worker; it serves one sandbox at a time. */
 export class Kernel {
   #bases = new Map<string, Layer>()
@@ -226,13 +229,20 @@ export class Kernel {
 
   /**
    * Sends input to a running exec that takes it (Daytona's `sendSessionCommandInput`): the bytes
-   * reach the programs reading its stdin, waiting while 64 KiB are still unread.
+   * wait in its stdin for the programs that read it; the call returns at once (a command that
+   * never reads must not hang its caller), up to {@link MAX_UNREAD_INPUT} bytes unread.
    * @returns false when no such exec is running
+   * @throws SandboxError LIMIT_EXCEEDED when the command has that much input unread already
    */
-  async input(execId: string, data: string): Promise<boolean> {
+  input(execId: string, data: string): boolean {
     const pipe = this.#inputs.get(execId)
     if (!pipe) return false
-    return await pipe.write(new TextEncoder().encode(data))
+    const bytes = new TextEncoder().encode(data)
+    if (pipe.buffered + bytes.byteLength > MAX_UNREAD_INPUT) {
+      throw new SandboxError(SandboxErrorCode.LIMIT_EXCEEDED, `the command has not read the ${pipe.buffered} bytes of input sent before; at most ${MAX_UNREAD_INPUT} bytes wait unread`, { execId })
+    }
+    void pipe.write(bytes)
+    return !pipe.broken
   }
 
   /** Takes the shared abort generation the host bumps to abort running commands. */
