@@ -162,6 +162,11 @@ export function newId(): string {
   return crypto.randomUUID()
 }
 
+/** The error for input sent to a session command that has ended. */
+function completed(commandId: string): SandboxError {
+  return new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} already completed`, { commandId })
+}
+
 /** The host side of one sandbox. */
 export class SandboxHost implements KernelOwner, SandboxBackend {
   #info: SandboxInfo
@@ -737,7 +742,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     const started = (worker: KernelWorker): void => {
       send = async (data) => {
         if (!(await worker.call('input', [execId, data]))) {
-          throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${record.id} already completed`, { commandId: record.id })
+          throw completed(record.id)
         }
       }
       for (const q of queued.splice(0)) send(q.data).then(q.sent, q.failed)
@@ -770,8 +775,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
     ).finally(() => {
       for (const l of record.listeners) l(null)
       record.listeners.clear()
-      const ended = new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${record.id} already completed`, { commandId: record.id })
-      for (const q of queued.splice(0)) q.failed(ended)
+      for (const q of queued.splice(0)) q.failed(completed(record.id))
     })
     if (options.runAsync) {
       record.done.catch(() => {})
@@ -789,7 +793,7 @@ export class SandboxHost implements KernelOwner, SandboxBackend {
   async sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void> {
     const record = this.#command(sessionId, commandId)
     if (typeof data !== 'string') throw new SandboxError(SandboxErrorCode.INVALID_ARGUMENT, 'data must be a string')
-    if (record.exitCode !== undefined) throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} already completed`, { commandId })
+    if (record.exitCode !== undefined) throw completed(commandId)
     if (!record.input) {
       throw new SandboxError(SandboxErrorCode.INVALID_STATE, `command ${commandId} was not started with runAsync: it takes no input while it runs`, { commandId })
     }

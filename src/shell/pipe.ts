@@ -31,9 +31,6 @@ export interface PipeReader {
   readable(): Promise<void>
 }
 
-/** Exit statuses of the stages that fed a pipe, in pipeline order. */
-export type StageStatuses = number[]
-
 /**
  * A bounded in-memory pipe.
  *
@@ -55,14 +52,10 @@ export class Pipe implements PipeWriter, PipeReader {
   #readers: (() => void)[] = []
   /** Writers waiting for room or for the reader to go. */
   #writers: (() => void)[] = []
-  /** The statuses of the stages that wrote into this pipe, once they all ended (see {@link finish}). */
-  readonly done: Promise<StageStatuses>
-  #settle!: (statuses: StageStatuses) => void
 
   /** @param capacity - bytes held before a write waits (default {@link PIPE_CAPACITY}) */
   constructor(capacity = PIPE_CAPACITY) {
     this.#capacity = Math.max(1, capacity)
-    this.done = new Promise((resolve) => (this.#settle = resolve))
   }
 
   /** Bytes written and not read yet. */
@@ -131,10 +124,6 @@ export class Pipe implements PipeWriter, PipeReader {
     this.#wake('readers')
   }
 
-  /** Records the statuses of the stages that fed this pipe (first call wins); settles {@link done}. */
-  finish(statuses: StageStatuses): void {
-    this.#settle(statuses)
-  }
 
   #take(max: number): Uint8Array {
     if (this.#readClosed) return new Uint8Array(0)

@@ -9,7 +9,7 @@
  * rightmost failure, and the PIPESTATUS of the whole pipeline when every stage was linked.
  */
 import { concatBytes } from '../vfs/index.js'
-import { Pipe, PIPE_CAPACITY, type PipeReader, type StageStatuses } from './pipe.js'
+import { Pipe, PIPE_CAPACITY, type PipeReader } from './pipe.js'
 import { EXEC_STDIN, PIPE_IN_ARG, PIPE_OUT_ARG, STREAM_ARG } from './transform.js'
 import type { ShellCommandContext, ShellCommandResult } from './types.js'
 
@@ -45,8 +45,8 @@ export function takeMarks(args: string[]): { args: string[]; marks: StageMarks }
 
 /** What a pipe carries to the stage after the one that fed it, beyond bytes. */
 interface PipeEnd {
-  /** Exit statuses of the linked stages so far. */
-  statuses: StageStatuses
+  /** Exit statuses of the linked stages so far, in pipeline order. */
+  statuses: number[]
   /** stderr the detached stages kept for the pipeline's own stderr. */
   stderr: string
 }
